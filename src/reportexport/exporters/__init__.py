@@ -1,0 +1,119 @@
+"""The exporter registry: built-in and third-party exporters found by entry point.
+
+An exporter is a class with ``name`` (the CLI command, e.g. ``docx``), ``suffix`` (``.docx``)
+and ``export(report, path, options)`` that writes one file at ``path``.  The CLI hands it a
+temporary path next to the target and renames it into place afterwards (see ``io.py``), so
+an exporter never has to care about atomicity.
+
+Exporters are registered in the ``reportexport.exporters`` entry-point group
+(``pyproject.toml``); a third-party package adds a format with one line of its own
+``pyproject.toml``.  Loading an exporter imports its libraries, so ``import
+reportexport.exporters`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from ..config import Settings
+from ..errors import ExporterUnavailableError, UnknownFormatError
+from ..model import Report
+
+ENTRY_POINT_GROUP = "reportexport.exporters"
+
+#: The order ``reportexport all`` writes the built-in formats in.
+DEFAULT_ALL = ("json", "docx", "xlsx", "pdf")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Options of one export run, shared by every exporter (each reads what it knows).
+
+    ``extra`` carries options of third-party exporters (``--option key=value``).
+    """
+
+    settings: Settings = field(default_factory=Settings)
+    template: Path | None = None  # docx: reference document (--template)
+    brief: bool = False  # docx: titles and key figures only (--brief)
+    toc: bool = False  # docx: table of contents (--toc)
+    embed_fonts: bool = False  # docx: embed bundled fonts (--embed-fonts)
+    full: bool = False  # pdf: complete item text instead of the digest (--full)
+    system_fonts: bool = False  # pdf: also use fonts installed on the system
+    write_only: bool | None = None  # xlsx: streaming mode; None = decide by size
+    strict: bool = False
+    tool_version: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_record(self) -> dict[str, Any]:
+        """The options as plain values, for the manifest and the 说明 sheet."""
+        return {
+            "template": str(self.template) if self.template else None,
+            "brief": self.brief,
+            "toc": self.toc,
+            "embed_fonts": self.embed_fonts,
+            "full": self.full,
+            "system_fonts": self.system_fonts,
+            "strict": self.strict,
+            "config": self.settings.source,
+            **{f"extra.{k}": v for k, v in sorted(self.extra.items())},
+        }
+
+
+@runtime_checkable
+class Exporter(Protocol):
+    """What the registry expects of an exporter class."""
+
+    name: ClassVar[str]
+    suffix: ClassVar[str]
+    description: ClassVar[str]
+
+    def export(self, report: Report, path: Path, options: ExportOptions) -> None: ...
+
+
+def _entry_points() -> dict[str, metadata.EntryPoint]:
+    found: dict[str, metadata.EntryPoint] = {}
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(ep.name, ep)
+    return found
+
+
+def names() -> list[str]:
+    """Registered exporter names, built-ins first in their usual order."""
+    found = _entry_points()
+    builtin = [n for n in DEFAULT_ALL if n in found]
+    return builtin + sorted(n for n in found if n not in DEFAULT_ALL)
+
+
+def get_exporter(name: str) -> Exporter:
+    """An instance of the exporter registered as ``name``."""
+    found = _entry_points()
+    if name not in found:
+        available = ", ".join(names()) or "none"
+        raise UnknownFormatError(f"no exporter named {name!r} is installed (available: {available})")
+    ep = found[name]
+    try:
+        cls = ep.load()
+    except (ImportError, AttributeError) as exc:
+        raise ExporterUnavailableError(
+            f"the {name!r} exporter is registered ({ep.value}) but cannot be loaded: {exc}"
+        ) from None
+    for attr in ("name", "suffix", "export"):
+        if not hasattr(cls, attr):
+            raise ExporterUnavailableError(f"the {name!r} exporter ({ep.value}) has no {attr!r}")
+    return cls()
+
+
+def describe() -> list[tuple[str, str, str, str]]:
+    """(name, suffix, source, status) of every registered exporter, for ``reportexport formats``."""
+    rows = []
+    for name in names():
+        ep = _entry_points()[name]
+        try:
+            exporter = get_exporter(name)
+            rows.append((name, exporter.suffix, ep.value, getattr(exporter, "description", "") or "ok"))
+        except ExporterUnavailableError as exc:
+            rows.append((name, "?", ep.value, f"unavailable: {exc.message}"))
+    return rows
