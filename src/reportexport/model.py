@@ -216,6 +216,7 @@ class Report(_Frozen):
     source: SourceInfo = SourceInfo()
     continued_from_page: int | None = Field(default=None, description="N of （上接N版）: the page this one continues.")
     continues_on_page: int | None = Field(default=None, description="M of （下转M版）: the page it continues on.")
+    masthead: str = Field(default="", description="Web-page debris before the title (下载 / 打印 / 【字号：】), kept.")
     preamble: str = Field(default="", description="Text before the first heading (other than the title), kept.")
     departments: tuple[Department, ...] = ()
     trailer: str = Field(default="", description="Web-page debris after the report (e.g. '相关报道：'), kept.")

@@ -1,0 +1,129 @@
+"""The library's front door: read → extract → (tracking) → export, without the CLI.
+
+>>> from reportexport.api import load_report, export
+>>> report = load_report([])              # the bundled sample
+>>> export(report, "docx")                # out/000_cf88b61c2d238c02.docx
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from .config import Settings
+from .errors import InputError, OutputError, StrictModeError
+from .model import Diagnostic, Report, Severity
+
+DEFAULT_OUT = Path("out")
+
+
+def load_report(
+    inputs: Sequence[Path | str] = (),
+    *,
+    settings: Settings | None = None,
+    strict: bool = False,
+    tracking: Path | str | None = None,
+    continued_name: str | None = None,
+    extract: bool = True,
+) -> Report:
+    """Read the input files (the bundled sample when none) into one report.
+
+    Facts are extracted when ``extract`` is true; ``tracking`` applies the statuses, owners
+    and notes of an edited tracking sheet; ``strict`` turns warnings into an error.
+    """
+    from .ingest import read_path
+    from .resources import sample_path
+
+    settings = settings or Settings()
+    paths = [Path(p) for p in inputs] or [sample_path()]
+    if len(paths) == 1:
+        report = read_path(paths[0])
+    else:
+        from .merge import merge_pages
+
+        report = merge_pages([read_path(p) for p in paths])
+    name = continued_name or settings.document.continued_name
+    if name:
+        report = name_continued_section(report, name)
+    if extract:
+        report = extract_facts(report)
+    if tracking is not None:
+        from .tracking import apply_tracking
+
+        report, notes = apply_tracking(report, Path(tracking))
+        report = report.model_copy(update={"diagnostics": report.diagnostics + tuple(notes)})
+    if strict:
+        raise_on_warnings(report)
+    return report
+
+
+def extract_facts(report: Report) -> Report:
+    """Fill ``WorkItem.facts`` (figures, dates, recognitions)."""
+    try:
+        from .extract import extract_facts as run
+    except ModuleNotFoundError as exc:  # TEMPORARY while the extractor is being written
+        if exc.name != "reportexport.extract":
+            raise
+        return report
+    return run(report)
+
+
+def name_continued_section(report: Report, name: str) -> Report:
+    """Give the section continued from the previous page its name (e.g. 市委党校)."""
+    departments = tuple(
+        d.model_copy(update={"name": name}) if d.continued and not d.name else d for d in report.departments
+    )
+    return report.model_copy(update={"departments": departments})
+
+
+def raise_on_warnings(report: Report) -> None:
+    """``--strict``: the first warning (or error) diagnostic becomes an :class:`StrictModeError`."""
+    for diag in report.diagnostics:
+        if diag.severity is not Severity.info:
+            raise StrictModeError(
+                f"{diag.message} [{diag.code}] (refused because of --strict)",
+                path=diag.file or report.source.path or report.source.name,
+                line=diag.line,
+            )
+
+
+def default_output(report: Report, suffix: str, folder: Path = DEFAULT_OUT) -> Path:
+    """``out/<input stem><suffix>``, e.g. ``out/000_cf88b61c2d238c02.docx``."""
+    stem = Path(report.source.name or "report").stem or "report"
+    return folder / f"{stem}{suffix}"
+
+
+def export(report: Report, fmt: str, output: Path | str | None = None, options: object | None = None) -> Path:
+    """Write ``report`` in format ``fmt`` atomically; returns the path written."""
+    from .exporters import ExportOptions, get_exporter
+    from .io import atomic_path
+
+    exporter = get_exporter(fmt)
+    opts = options if isinstance(options, ExportOptions) else ExportOptions()
+    if output is None:
+        target = default_output(report, exporter.suffix)
+        target.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        target = Path(output)
+    with atomic_path(target) as tmp:
+        exporter.export(report, tmp, opts)
+    return target
+
+
+def ensure_folder(folder: Path, create: bool) -> Path:
+    """An output folder: created when it is the default, else it must exist."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError("the output path is a file, but a folder is needed here", path=str(folder))
+    if not folder.exists():
+        if not create:
+            raise OutputError("the output folder does not exist; create it first", path=str(folder))
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def warnings_of(report: Report) -> list[Diagnostic]:
+    """The diagnostics worth showing after an export (warnings and errors)."""
+    return [d for d in report.diagnostics if d.severity is not Severity.info]
+
+
+__all__ = ["load_report", "export", "extract_facts", "default_output", "InputError"]

@@ -1,0 +1,257 @@
+"""The ``reportexport`` command: thin; every command calls the library (``api``).
+
+Heavy libraries (python-docx, openpyxl, reportlab, even pydantic) are imported inside the
+commands, so ``reportexport --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from .exporters import ExportOptions
+    from .model import Report
+
+app = typer.Typer(
+    name="reportexport",
+    help="Chinese work reports → Word summary, Excel tracking sheet, PDF digest (and JSON).",
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+Inputs = Annotated[
+    Optional[list[Path]],
+    typer.Argument(help="Report text(s) (.txt, UTF-8/GB18030) or model JSON; several pages merge. Default: the bundled sample."),
+]
+Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Output file (default: out/<input name>.<suffix>).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="reportexport.toml to use (default: ./reportexport.toml if present).")]
+Strict = Annotated[bool, typer.Option("--strict", help="Treat every warning (repair) as an error.")]
+ContinuedName = Annotated[Optional[str], typer.Option("--continued-name", help="Name of the section continued from the previous page, e.g. 市委党校.")]
+Tracking = Annotated[Optional[Path], typer.Option("--tracking", help="Tracking sheet (.xlsx) whose statuses, owners and notes flow into this export.")]
+Template = Annotated[Optional[Path], typer.Option("--template", help="Reference .docx: its styles, page setup, headers and footers are used.")]
+Brief = Annotated[bool, typer.Option("--brief", help="Word: titles and key figures only.")]
+Toc = Annotated[bool, typer.Option("--toc", help="Word: insert a table of contents listing the departments.")]
+EmbedFonts = Annotated[bool, typer.Option("--embed-fonts", help="Word: embed the bundled fonts.")]
+Full = Annotated[bool, typer.Option("--full", help="PDF: complete item text instead of the digest.")]
+SystemFonts = Annotated[bool, typer.Option("--system-fonts", help="PDF: also use fonts installed on this system (e.g. simfang.ttf).")]
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    from .errors import ReportExportError
+
+    assert isinstance(exc, ReportExportError)
+    typer.echo(f"reportexport: error: {exc.one_line()}", err=True)
+    return typer.Exit(exc.exit_code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"reportexport {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Chinese work reports → Word summary, Excel tracking sheet, PDF digest."""
+
+
+def _load(inputs: list[Path] | None, config: Path | None, strict: bool, continued_name: str | None,
+          tracking: Path | None = None):  # -> tuple[Report, Settings]
+    from .api import load_report
+    from .config import load_settings
+
+    settings = load_settings(config)
+    report = load_report(inputs or [], settings=settings, strict=strict, tracking=tracking, continued_name=continued_name)
+    return report, settings
+
+
+def _options(settings, *, strict: bool = False, template: Path | None = None, brief: bool = False, toc: bool = False,
+             embed_fonts: bool = False, full: bool = False, system_fonts: bool = False) -> ExportOptions:
+    from . import __version__
+    from .exporters import ExportOptions
+
+    if template is not None and not template.is_file():
+        from .errors import ConfigError
+
+        raise ConfigError("template not found (give an existing .docx)", path=str(template))
+    chosen = template or (Path(settings.docx.template) if settings.docx.template else None)
+    return ExportOptions(
+        settings=settings, template=chosen, brief=brief, toc=toc, embed_fonts=embed_fonts, full=full,
+        system_fonts=system_fonts or settings.pdf.system_fonts, strict=strict, tool_version=__version__,
+    )
+
+
+def _show_warnings(report: Report) -> None:
+    from .api import warnings_of
+
+    found = warnings_of(report)
+    for diag in found[:20]:
+        typer.echo(f"reportexport: {diag}", err=True)
+    if len(found) > 20:
+        typer.echo(f"reportexport: … and {len(found) - 20} more warnings (see `reportexport parse`)", err=True)
+
+
+def _run_export(fmt: str, inputs, output, config, strict, continued_name, tracking, **flags) -> None:
+    from .api import export
+    from .errors import ReportExportError
+
+    try:
+        report, settings = _load(inputs, config, strict, continued_name, tracking)
+        options = _options(settings, strict=strict, **flags)
+        written = export(report, fmt, output, options)
+    except ReportExportError as exc:
+        raise _fail(exc) from None
+    _show_warnings(report)
+    typer.echo(str(written))
+
+
+@app.command()
+def docx(inputs: Inputs = None, output: Output = None, template: Template = None, brief: Brief = False, toc: Toc = False,
+         embed_fonts: EmbedFonts = False, tracking: Tracking = None, config: ConfigOpt = None, strict: Strict = False,
+         continued_name: ContinuedName = None) -> None:
+    """Word summary laid out as an official document (GB/T 9704-2012)."""
+    _run_export("docx", inputs, output, config, strict, continued_name, tracking,
+                template=template, brief=brief, toc=toc, embed_fonts=embed_fonts)
+
+
+@app.command()
+def xlsx(inputs: Inputs = None, output: Output = None, tracking: Tracking = None, config: ConfigOpt = None,
+         strict: Strict = False, continued_name: ContinuedName = None) -> None:
+    """Excel tracking sheet: a row per item, status drop-downs, live totals."""
+    _run_export("xlsx", inputs, output, config, strict, continued_name, tracking)
+
+
+@app.command()
+def pdf(inputs: Inputs = None, output: Output = None, full: Full = False, system_fonts: SystemFonts = False,
+        tracking: Tracking = None, config: ConfigOpt = None, strict: Strict = False,
+        continued_name: ContinuedName = None) -> None:
+    """Print-ready PDF digest with embedded CJK fonts, bookmarks and page numbers."""
+    _run_export("pdf", inputs, output, config, strict, continued_name, tracking, full=full, system_fonts=system_fonts)
+
+
+@app.command("json")
+def json_(inputs: Inputs = None, output: Output = None, tracking: Tracking = None, config: ConfigOpt = None,
+          strict: Strict = False, continued_name: ContinuedName = None) -> None:
+    """The report model as JSON (what `parse --json` writes)."""
+    _run_export("json", inputs, output, config, strict, continued_name, tracking)
+
+
+@app.command("all")
+def all_(
+    inputs: Inputs = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output folder (default: out/).")] = None,
+    formats: Annotated[Optional[str], typer.Option("--formats", help="Comma-separated formats (default: every registered one).")] = None,
+    template: Template = None, brief: Brief = False, toc: Toc = False, embed_fonts: EmbedFonts = False,
+    full: Full = False, system_fonts: SystemFonts = False, tracking: Tracking = None, config: ConfigOpt = None,
+    strict: Strict = False, continued_name: ContinuedName = None,
+) -> None:
+    """Every format (json, docx, xlsx, pdf, and installed plug-ins) into one folder."""
+    from .api import DEFAULT_OUT, default_output, ensure_folder, export
+    from .errors import ReportExportError
+    from .exporters import get_exporter, names
+
+    try:
+        report, settings = _load(inputs, config, strict, continued_name, tracking)
+        options = _options(settings, strict=strict, template=template, brief=brief, toc=toc,
+                           embed_fonts=embed_fonts, full=full, system_fonts=system_fonts)
+        folder = ensure_folder(output or DEFAULT_OUT, create=output is None)
+        chosen = [f.strip() for f in formats.split(",")] if formats else names()
+        exporters = {name: get_exporter(name) for name in chosen}  # fail early on an unknown format
+        written = [export(report, name, default_output(report, exp.suffix, folder), options) for name, exp in exporters.items()]
+    except ReportExportError as exc:
+        raise _fail(exc) from None
+    _show_warnings(report)
+    for path in written:
+        typer.echo(str(path))
+
+
+@app.command()
+def parse(
+    inputs: Inputs = None,
+    json_out: Annotated[Optional[str], typer.Option("--json", help="Write the model as JSON to this file ('-' = stdout).")] = None,
+    facts: Annotated[bool, typer.Option("--facts", help="List the facts (figures, dates, recognitions) of each item.")] = False,
+    tracking: Tracking = None, config: ConfigOpt = None, strict: Strict = False, continued_name: ContinuedName = None,
+) -> None:
+    """Parse and print an outline: departments, items, diagnostics."""
+    from .errors import ReportExportError
+    from .exporters.json import report_to_json
+
+    try:
+        report, _ = _load(inputs, config, strict, continued_name, tracking)
+        if json_out == "-":
+            sys.stdout.write(report_to_json(report))
+            return
+        if json_out:
+            from .io import write_bytes_atomic
+
+            write_bytes_atomic(Path(json_out), report_to_json(report).encode("utf-8"))
+    except ReportExportError as exc:
+        raise _fail(exc) from None
+    from .outline import print_outline
+
+    print_outline(report, facts=facts)
+
+
+@app.command()
+def formats() -> None:
+    """List the exporters the registry found (built-in and plug-ins)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .exporters import describe
+
+    table = Table("format", "suffix", "provided by", "status")
+    for row in describe():
+        table.add_row(*row)
+    Console().print(table)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the report model."""
+    import json
+
+    from .model import report_json_schema
+
+    typer.echo(json.dumps(report_json_schema(), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def fonts(config: ConfigOpt = None, system_fonts: SystemFonts = False) -> None:
+    """Which font serves each PDF role, from where, and its coverage."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .config import load_settings
+    from .errors import ReportExportError
+    from .fonts import describe_fonts
+
+    try:
+        rows = describe_fonts(load_settings(config), system_fonts=system_fonts)
+    except ReportExportError as exc:
+        raise _fail(exc) from None
+    if not rows:
+        return
+    table = Table(*rows[0].keys())
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    Console().print(table)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
