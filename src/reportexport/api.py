@@ -82,7 +82,7 @@ def raise_on_warnings(report: Report) -> None:
         if diag.severity is not Severity.info:
             raise StrictModeError(
                 f"{diag.message} [{diag.code}] (refused because of --strict)",
-                path=diag.file or report.source.path or report.source.name,
+                path=report.source.path or diag.file or report.source.name,
                 line=diag.line,
             )
 

@@ -24,6 +24,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..errors import InputError
 from ..model import Department, Diagnostic, Report, Severity, SourceInfo, SourceSpan, WorkItem
 from .numerals import NUMERAL_CHARS, cn_to_int, int_to_cn
 
@@ -309,6 +310,9 @@ def build_report(text: str, *, name: str | None = None, encoding: str | None = N
     """Parse decoded ``text`` into a :class:`Report` (no fact extraction)."""
     notes = _Notes()
     cleaned = clean_lines(text, notes)
+    if not any(ln.text for ln in cleaned.lines):
+        what = "only page markers" if cleaned.markers else "no text"
+        raise InputError(f"the file holds {what}; nothing to export", path=name)
     layout = detect_layout(cleaned.lines)
     paragraphs = build_paragraphs(cleaned.lines, layout, notes)
     for p in paragraphs:
