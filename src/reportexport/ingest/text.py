@@ -184,8 +184,19 @@ def detect_layout(lines: list[Line]) -> str:
     content = [ln for ln in lines if ln.text]
     if len(content) < 4:
         return "paragraphs"
-    closed = sum(1 for ln in content if ln.text[-1] in PARAGRAPH_END or (numbering(ln.text) and len(ln.text) <= 40))
-    return "newspaper" if closed < len(content) * 0.5 else "paragraphs"
+    closed = sum(1 for ln in content if ln.text[-1] in PARAGRAPH_END or _is_top_heading(ln.text))
+    if closed < len(content) * 0.5:
+        return "newspaper"
+    # short pages: hard-wrapped lines share one column width (±2), web paragraphs do not
+    body = [len(ln.text) + (2 if ln.indented else 0) for ln in content if not _is_top_heading(ln.text)]
+    width, _ = Counter(body).most_common(1)[0]
+    near = sum(1 for n in body if abs(n - width) <= 2)
+    return "newspaper" if width <= 30 and near >= len(body) * 0.6 else "paragraphs"
+
+
+def _is_top_heading(text: str) -> bool:
+    found = numbering(text)
+    return found is not None and found[0] == 0 and len(text) <= 40
 
 
 def build_paragraphs(lines: list[Line], layout: str, notes: _Notes) -> list[Paragraph]:
@@ -236,8 +247,7 @@ def build_paragraphs(lines: list[Line], layout: str, notes: _Notes) -> list[Para
 
 def _heading_line(text: str, previous: str, after_blank: bool) -> bool:
     """A short top-level heading line such as ``十三、潍坊日报社`` standing on its own."""
-    found = numbering(text)
-    if not found or found[0] != 0 or len(text) > 40:
+    if not _is_top_heading(text):
         return False
     return after_blank or not previous or previous[-1] in PARAGRAPH_END
 
@@ -320,7 +330,8 @@ def build_report(text: str, *, name: str | None = None, encoding: str | None = N
         if found:
             p.level, p.label, p.number, p.numeral = found
 
-    masthead, title_para, body = _split_front(paragraphs)
+    first_marker = next((line for kind, _, line in cleaned.markers if kind == "上接"), None)
+    masthead, title_para, body = _split_front(paragraphs, first_marker)
     trailer: list[Paragraph] = []
     while body and _DEBRIS.match(body[-1].text) and body[-1].level is None:
         trailer.insert(0, body.pop())
@@ -374,14 +385,18 @@ def build_report(text: str, *, name: str | None = None, encoding: str | None = N
     )
 
 
-def _split_front(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], Paragraph | None, list[Paragraph]]:
-    """Web debris before the title, the title, and the rest."""
+def _split_front(paragraphs: list[Paragraph], continued_marker: int | None) -> tuple[list[Paragraph], Paragraph | None, list[Paragraph]]:
+    """Web debris before the title, the title, and the rest.
+
+    Text after a ``（上接N版）`` marker is never the title: it continues the previous page.
+    """
     i = 0
     while i < len(paragraphs) and paragraphs[i].level is None and _DEBRIS.match(paragraphs[i].text):
         i += 1
     candidate = paragraphs[i] if i < len(paragraphs) else None
     if (candidate is not None and candidate.level is None and candidate.first_line == candidate.last_line
-            and _looks_like_title(candidate.text)):
+            and _looks_like_title(candidate.text)
+            and (continued_marker is None or candidate.first_line < continued_marker)):
         return paragraphs[:i], paragraphs[i], paragraphs[i + 1 :]
     return [], None, paragraphs
 
