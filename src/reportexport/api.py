@@ -38,6 +38,8 @@ def load_report(
     paths = [Path(p) for p in inputs] or [sample_path()]
     if len(paths) == 1:
         report = read_path(paths[0])
+        if not inputs:  # the bundled sample: no machine-specific path in the outputs
+            report = report.model_copy(update={"source": report.source.model_copy(update={"path": None})})
     else:
         from .merge import merge_pages
 
@@ -127,3 +129,50 @@ def warnings_of(report: Report) -> list[Diagnostic]:
 
 
 __all__ = ["load_report", "export", "extract_facts", "default_output", "InputError"]
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, streamed."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def export_all(report: Report, folder: Path, formats: Sequence[str], options: object | None = None,
+               inputs: Sequence[Path] = ()) -> dict:
+    """Write every format of ``report`` into ``folder`` plus ``<stem>.manifest.json``; returns the manifest."""
+    import json
+
+    from . import __version__
+    from .exporters import ExportOptions, get_exporter
+    from .io import write_bytes_atomic
+
+    opts = options if isinstance(options, ExportOptions) else ExportOptions()
+    exporters = {name: get_exporter(name) for name in formats}  # fail early on an unknown format
+    outputs = []
+    for name, exporter in exporters.items():
+        path = export(report, name, default_output(report, exporter.suffix, folder), opts)
+        outputs.append({"format": name, "path": path.name, "sha256": sha256_file(path), "bytes": path.stat().st_size})
+    manifest = {
+        "tool": "reportexport",
+        "version": __version__,
+        "title": report.title,
+        "inputs": [{"path": str(p), "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in inputs if p.is_file()],
+        "source": report.source.model_dump(mode="json"),
+        "counts": {
+            "departments": len(report.departments),
+            "items": report.item_count,
+            "facts": sum(len(i.facts) for _, i in report.items()),
+            "warnings": len(warnings_of(report)),
+        },
+        "options": opts.as_record(),
+        "outputs": outputs,
+    }
+    target = default_output(report, ".manifest.json", folder)
+    write_bytes_atomic(target, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    manifest["manifest"] = target.name
+    return manifest

@@ -151,28 +151,71 @@ def all_(
     inputs: Inputs = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output folder (default: out/).")] = None,
     formats: Annotated[Optional[str], typer.Option("--formats", help="Comma-separated formats (default: every registered one).")] = None,
+    batch: Annotated[Optional[Path], typer.Option("--batch", help="Export every report (.txt/.json) in this folder.")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes for --batch (default: number of cores).")] = None,
     template: Template = None, brief: Brief = False, toc: Toc = False, embed_fonts: EmbedFonts = False,
     full: Full = False, system_fonts: SystemFonts = False, tracking: Tracking = None, config: ConfigOpt = None,
     strict: Strict = False, continued_name: ContinuedName = None,
 ) -> None:
-    """Every format (json, docx, xlsx, pdf, and installed plug-ins) into one folder."""
-    from .api import DEFAULT_OUT, default_output, ensure_folder, export
+    """Every format (json, docx, xlsx, pdf, and installed plug-ins) into one folder, with a manifest."""
+    from .api import DEFAULT_OUT, ensure_folder, export_all
+    from .config import load_settings
     from .errors import ReportExportError
-    from .exporters import get_exporter, names
+    from .exporters import names
+    from .resources import sample_path
 
+    flags = dict(template=template, brief=brief, toc=toc, embed_fonts=embed_fonts, full=full, system_fonts=system_fonts)
     try:
-        report, settings = _load(inputs, config, strict, continued_name, tracking)
-        options = _options(settings, strict=strict, template=template, brief=brief, toc=toc,
-                           embed_fonts=embed_fonts, full=full, system_fonts=system_fonts)
         folder = ensure_folder(output or DEFAULT_OUT, create=output is None)
-        chosen = [f.strip() for f in formats.split(",")] if formats else names()
-        exporters = {name: get_exporter(name) for name in chosen}  # fail early on an unknown format
-        written = [export(report, name, default_output(report, exp.suffix, folder), options) for name, exp in exporters.items()]
+        chosen = [f.strip() for f in formats.split(",") if f.strip()] if formats else names()
+        if batch is not None:
+            if inputs:
+                from .errors import ConfigError
+
+                raise ConfigError("give either input files or --batch FOLDER, not both")
+            options = _options(load_settings(config), strict=strict, **flags)
+            failed = _run_batch(batch, folder, chosen, options, strict, jobs)
+            raise typer.Exit(1 if failed else 0)
+        report, settings = _load(inputs, config, strict, continued_name, tracking)
+        options = _options(settings, strict=strict, **flags)
+        manifest = export_all(report, folder, chosen, options, inputs=inputs or [sample_path()])
     except ReportExportError as exc:
         raise _fail(exc) from None
     _show_warnings(report)
-    for path in written:
-        typer.echo(str(path))
+    for entry in manifest["outputs"]:
+        typer.echo(str(folder / entry["path"]))
+    typer.echo(str(folder / manifest["manifest"]))
+
+
+def _run_batch(batch: Path, folder: Path, formats: list[str], options, strict: bool, jobs: int | None) -> int:
+    """Run a batch with a progress bar; returns the number of failed reports."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .batch import batch_inputs, run_batch
+
+    paths = batch_inputs(batch)
+    console = Console(stderr=True)
+    failures: list[str] = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("[red]{task.fields[errors]} errors"), console=console, transient=False) as progress:
+        task = progress.add_task("reports", total=len(paths), errors=0)
+
+        def done(result, count: int, total: int) -> None:  # type: ignore[no-untyped-def]
+            if not result.ok:
+                failures.append(result.error)
+            progress.update(task, completed=count, errors=len(failures), description=f"{Path(result.input).name}")
+
+        try:
+            results = run_batch(paths, folder, formats, options, strict=strict, jobs=jobs, on_done=done)
+        except KeyboardInterrupt:
+            console.print("interrupted: finished reports are complete, nothing is half-written")
+            raise typer.Exit(130) from None
+    for error in failures:
+        typer.echo(f"reportexport: error: {error}", err=True)
+    typer.echo(f"{len(results) - len(failures)} of {len(results)} reports exported into {folder} "
+               f"(index.json, index.xlsx); {len(failures)} failed")
+    return len(failures)
 
 
 @app.command()
