@@ -185,6 +185,8 @@ def all_(
     for entry in manifest["outputs"]:
         typer.echo(str(folder / entry["path"]))
     typer.echo(str(folder / manifest["manifest"]))
+    if {"docx", "xlsx", "pdf"} <= set(chosen) and _print_checks(report, folder):
+        raise typer.Exit(1)
 
 
 def _run_batch(batch: Path, folder: Path, formats: list[str], options, strict: bool, jobs: int | None) -> int:
@@ -243,6 +245,39 @@ def parse(
     from .outline import print_outline
 
     print_outline(report, facts=facts)
+
+
+@app.command()
+def check(
+    inputs: Inputs = None,
+    outputs: Annotated[Optional[Path], typer.Option("--outputs", help="Folder holding the outputs (default: out/).")] = None,
+    tracking: Tracking = None, config: ConfigOpt = None, continued_name: ContinuedName = None,
+) -> None:
+    """Read the .docx, .xlsx and .pdf back and compare them with the model and each other."""
+    from .errors import ReportExportError
+
+    try:
+        report, _ = _load(inputs, config, False, continued_name, tracking)
+    except ReportExportError as exc:
+        raise _fail(exc) from None
+    failed = _print_checks(report, outputs or Path("out"))
+    raise typer.Exit(1 if failed else 0)
+
+
+def _print_checks(report, folder: Path) -> int:  # type: ignore[no-untyped-def]
+    """Run the checks, print a table; returns the number of failed checks."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .check import run_checks
+
+    results = run_checks(report, folder)
+    table = Table("format", "check", "result", "detail", title=f"check of {folder}")
+    for r in results:
+        table.add_row(r.fmt, r.name, "[green]ok[/green]" if r.ok else "[red]FAILED[/red]", escape(r.detail))
+    Console(width=160).print(table)
+    return sum(not r.ok for r in results)
 
 
 @app.command()

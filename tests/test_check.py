@@ -1,0 +1,74 @@
+"""`reportexport check` passes on good outputs and names the item in damaged ones."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from reportexport.check import run_checks
+
+STEM = "000_cf88b61c2d238c02"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "reportexport.cli", *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("all")
+    result = cli("all", "-o", str(folder))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "FAILED" not in result.stdout
+    return folder
+
+
+def test_all_writes_a_manifest_and_the_check_passes(outputs: Path, sample_report) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    manifest = json.loads((outputs / f"{STEM}.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["items"] == 61 and manifest["counts"]["departments"] == 16
+    assert {o["format"] for o in manifest["outputs"]} == {"json", "docx", "xlsx", "pdf"}
+    for entry in manifest["outputs"]:
+        assert (outputs / entry["path"]).stat().st_size == entry["bytes"]
+    assert len(manifest["inputs"][0]["sha256"]) == 64
+    results = run_checks(sample_report, outputs)
+    assert results and all(r.ok for r in results), [r for r in results if not r.ok]
+    assert cli("check", "--outputs", str(outputs)).returncode == 0
+
+
+def test_check_names_an_item_removed_from_the_docx(outputs: Path, tmp_path: Path, sample_report) -> None:  # type: ignore[no-untyped-def]
+    damaged = tmp_path / "damaged"
+    shutil.copytree(outputs, damaged)
+    path = damaged / f"{STEM}.docx"
+    document = Document(str(path))
+    victim = next(p for p in document.paragraphs if "做大做强媒体传播力" in p.text)
+    victim._element.getparent().remove(victim._element)
+    document.save(str(path))
+    failed = [r for r in run_checks(sample_report, damaged) if not r.ok]
+    assert failed and all(r.fmt == "docx" for r in failed)
+    assert any("d13-i2" in r.detail for r in failed)
+    result = cli("check", "--outputs", str(damaged))
+    assert result.returncode == 1 and "d13-i2" in result.stdout
+
+
+def test_check_names_an_item_changed_in_the_xlsx(outputs: Path, tmp_path: Path, sample_report) -> None:  # type: ignore[no-untyped-def]
+    damaged = tmp_path / "damaged"
+    shutil.copytree(outputs, damaged)
+    path = damaged / f"{STEM}.xlsx"
+    book = load_workbook(path)
+    sheet = book["工作台账"]
+    header = [c.value for c in sheet[1]]
+    text_col, id_col = header.index("主要内容") + 1, header.index("事项ID") + 1
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, id_col).value == "d20-i3")
+    sheet.cell(row, text_col).value = "被改过的内容"
+    book.save(path)
+    failed = [r for r in run_checks(sample_report, damaged) if not r.ok]
+    assert [r.fmt for r in failed] == ["xlsx"]
+    assert "d20-i3" in failed[0].detail
