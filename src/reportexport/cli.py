@@ -40,6 +40,7 @@ Toc = Annotated[bool, typer.Option("--toc", help="Word: insert a table of conten
 EmbedFonts = Annotated[bool, typer.Option("--embed-fonts", help="Word: embed the bundled fonts.")]
 Full = Annotated[bool, typer.Option("--full", help="PDF: complete item text instead of the digest.")]
 SystemFonts = Annotated[bool, typer.Option("--system-fonts", help="PDF: also use fonts installed on this system (e.g. simfang.ttf).")]
+FontOpt = Annotated[Optional[list[str]], typer.Option("--font", help="PDF: ROLE=FILE for a role (song, title, hei, kai, fangsong, fallback); repeatable.")]
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -75,8 +76,21 @@ def _load(inputs: list[Path] | None, config: Path | None, strict: bool, continue
     return report, settings
 
 
+def _font_overrides(pairs: list[str] | None) -> dict[str, Path]:
+    from .errors import ConfigError
+
+    fonts: dict[str, Path] = {}
+    for pair in pairs or []:
+        role, sep, file = pair.partition("=")
+        if not sep or not role.strip() or not file.strip():
+            raise ConfigError(f"--font takes ROLE=FILE (e.g. song=/path/simsun.ttc), not {pair!r}")
+        fonts[role.strip()] = Path(file.strip())
+    return fonts
+
+
 def _options(settings, *, strict: bool = False, template: Path | None = None, brief: bool = False, toc: bool = False,
-             embed_fonts: bool = False, full: bool = False, system_fonts: bool = False) -> ExportOptions:
+             embed_fonts: bool = False, full: bool = False, system_fonts: bool = False,
+             font: list[str] | None = None) -> ExportOptions:
     from . import __version__
     from .exporters import ExportOptions
 
@@ -88,6 +102,7 @@ def _options(settings, *, strict: bool = False, template: Path | None = None, br
     return ExportOptions(
         settings=settings, template=chosen, brief=brief, toc=toc, embed_fonts=embed_fonts, full=full,
         system_fonts=system_fonts or settings.pdf.system_fonts, strict=strict, tool_version=__version__,
+        extra={"fonts": _font_overrides(font)} if font else {},
     )
 
 
@@ -133,10 +148,11 @@ def xlsx(inputs: Inputs = None, output: Output = None, tracking: Tracking = None
 
 @app.command()
 def pdf(inputs: Inputs = None, output: Output = None, full: Full = False, system_fonts: SystemFonts = False,
-        tracking: Tracking = None, config: ConfigOpt = None, strict: Strict = False,
+        font: FontOpt = None, tracking: Tracking = None, config: ConfigOpt = None, strict: Strict = False,
         continued_name: ContinuedName = None) -> None:
     """Print-ready PDF digest with embedded CJK fonts, bookmarks and page numbers."""
-    _run_export("pdf", inputs, output, config, strict, continued_name, tracking, full=full, system_fonts=system_fonts)
+    _run_export("pdf", inputs, output, config, strict, continued_name, tracking, full=full, system_fonts=system_fonts,
+                font=font)
 
 
 @app.command("json")
@@ -154,8 +170,8 @@ def all_(
     batch: Annotated[Optional[Path], typer.Option("--batch", help="Export every report (.txt/.json) in this folder.")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes for --batch (default: number of cores).")] = None,
     template: Template = None, brief: Brief = False, toc: Toc = False, embed_fonts: EmbedFonts = False,
-    full: Full = False, system_fonts: SystemFonts = False, tracking: Tracking = None, config: ConfigOpt = None,
-    strict: Strict = False, continued_name: ContinuedName = None,
+    full: Full = False, system_fonts: SystemFonts = False, font: FontOpt = None, tracking: Tracking = None,
+    config: ConfigOpt = None, strict: Strict = False, continued_name: ContinuedName = None,
 ) -> None:
     """Every format (json, docx, xlsx, pdf, and installed plug-ins) into one folder, with a manifest."""
     from .api import DEFAULT_OUT, ensure_folder, export_all
@@ -164,7 +180,8 @@ def all_(
     from .exporters import names
     from .resources import sample_path
 
-    flags = dict(template=template, brief=brief, toc=toc, embed_fonts=embed_fonts, full=full, system_fonts=system_fonts)
+    flags = dict(template=template, brief=brief, toc=toc, embed_fonts=embed_fonts, full=full, system_fonts=system_fonts,
+                 font=font)
     try:
         folder = ensure_folder(output or DEFAULT_OUT, create=output is None)
         chosen = [f.strip() for f in formats.split(",") if f.strip()] if formats else names()
@@ -305,7 +322,7 @@ def schema() -> None:
 
 
 @app.command()
-def fonts(config: ConfigOpt = None, system_fonts: SystemFonts = False) -> None:
+def fonts(config: ConfigOpt = None, system_fonts: SystemFonts = False) -> None:  # noqa: F811 (command name)
     """Which font serves each PDF role, from where, and its coverage."""
     from rich.console import Console
     from rich.table import Table
@@ -323,7 +340,7 @@ def fonts(config: ConfigOpt = None, system_fonts: SystemFonts = False) -> None:
     table = Table(*rows[0].keys())
     for row in rows:
         table.add_row(*(str(v) for v in row.values()))
-    Console().print(table)
+    Console(width=max(160, Console().width)).print(table)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, ReportExportError
 
 
 def check_output_path(path: Path) -> None:
@@ -49,6 +49,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
         mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644 & ~_umask()
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except ReportExportError:
+        _remove_quietly(tmp)
+        raise
     except OSError as exc:
         _remove_quietly(tmp)
         if exc.errno == errno.ENOSPC:
