@@ -1,0 +1,185 @@
+"""The Word summary: a GB/T 9704-2012 styled .docx built on a reference document.
+
+Like pandoc's ``--reference-doc``, the styles, page setup, headers and footers come from a
+template (``--template``, ``[docx] template`` in reportexport.toml, or the bundled
+``templates/reference.docx``); its body text is replaced.  Styles the template lacks are
+copied from the bundled reference, theme fonts are resolved to explicit names (WPS ignores
+themes), and fonts configured in ``[docx.fonts]`` are written into the styles.
+
+Modules: :mod:`.styles` (roles, lookup, fonts), :mod:`.body` (the linear-time body
+builder), :mod:`.package` (reproducible save), :mod:`.embed` (``--embed-fonts``).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import ClassVar
+
+import docx
+from docx.document import Document as DocumentObject
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import parse_xml
+from lxml import etree
+
+from ...errors import ConfigError, ResourceError
+from ...model import Report
+from ...resources import resource
+from .. import ExportOptions
+from . import styles as st
+from .body import BodyOptions, Layout, build_body
+from .package import save_deterministic, set_core_properties
+
+__all__ = ["DocxExporter", "open_template", "default_template"]
+
+_TEMPLATE_CT = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_DOCUMENT_CT = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def default_template() -> Path:
+    """The bundled reference document (templates/reference.docx)."""
+    return resource("templates", "reference.docx")
+
+
+def open_template(path: Path) -> DocumentObject:
+    """Open a .docx or .dotx as a python-docx document; one-line errors for bad files."""
+    if not path.is_file():
+        raise ConfigError("template not found", path=str(path))
+    try:
+        data = path.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            types = zf.read("[Content_Types].xml")
+            if _TEMPLATE_CT in types:  # a .dotx: open it as a document
+                entries = {n: zf.read(n) for n in zf.namelist()}
+                entries["[Content_Types].xml"] = types.replace(_TEMPLATE_CT, _DOCUMENT_CT)
+                buffer = io.BytesIO()
+                with zipfile.ZipFile(buffer, "w") as out:
+                    for name, blob in entries.items():
+                        out.writestr(name, blob)
+                data = buffer.getvalue()
+        return docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        raise ConfigError(f"not a usable Word document (.docx/.dotx): {exc}", path=str(path)) from None
+
+
+def _reference_styles() -> etree._Element:
+    with zipfile.ZipFile(default_template()) as zf:
+        return etree.fromstring(zf.read("word/styles.xml"))
+
+
+def _theme_blob(doc: DocumentObject) -> bytes | None:
+    for rel in doc.part.rels.values():
+        if rel.reltype == RT.THEME and not rel.is_external:
+            return rel.target_part.blob
+    return None
+
+
+def _story_parts(doc: DocumentObject) -> list[etree._Element]:
+    """XML roots of the headers, footers and numbering (parts that carry run fonts)."""
+    roots = []
+    for rel in doc.part.rels.values():
+        if rel.is_external:
+            continue
+        element = getattr(rel.target_part, "element", None)
+        if element is not None and rel.reltype in (RT.HEADER, RT.FOOTER, RT.NUMBERING):
+            roots.append(element)
+    return roots
+
+
+def _text_width(sect_pr: etree._Element | None) -> int:
+    """Twips between the margins of the final section (A4/GB default when not given)."""
+    default = 8844
+    if sect_pr is None:
+        return default
+    pg_sz, pg_mar = sect_pr.find(qn("w:pgSz")), sect_pr.find(qn("w:pgMar"))
+    try:
+        width = int(pg_sz.get(qn("w:w"))) if pg_sz is not None else 11906
+        left = int(pg_mar.get(qn("w:left"), "0")) if pg_mar is not None else 1587
+        right = int(pg_mar.get(qn("w:right"), "0")) if pg_mar is not None else 1474
+    except (TypeError, ValueError):
+        return default
+    return width - left - right if width - left - right > 1440 else default
+
+
+def prepare_styles(doc: DocumentObject, options: ExportOptions, *, is_default: bool) -> dict[str, str]:
+    """Complete, de-theme and font the template's styles; return role -> styleId."""
+    styles = doc.styles.element
+    if not is_default:
+        st.complete_styles(styles, _reference_styles())
+    resolved = st.theme_fonts(_theme_blob(doc))
+    st.resolve_theme_fonts(styles, resolved)
+    for root in _story_parts(doc):
+        st.resolve_theme_fonts(root, resolved)
+    st.set_lang(st.doc_defaults_rpr(styles))
+    fonts = options.settings.docx.fonts
+    st.apply_fonts(styles, fonts, set(fonts.model_fields_set))
+    ids = st.style_ids(styles)
+    missing = [st.ROLES[r].name for r in st.ROLES if r not in ids]
+    if missing:  # only possible if the bundled reference itself is broken
+        raise ResourceError(f"the reference document lacks the styles {', '.join(missing)}; reinstall reportexport")
+    return ids
+
+
+def replace_body(doc: DocumentObject, body_xml: str) -> None:
+    """Drop the template's body content (keeping its final sectPr) and insert ``body_xml``."""
+    body = doc.element.body
+    sect_pr = body.find(qn("w:sectPr"))
+    for child in list(body):
+        body.remove(child)
+    new = parse_xml(f"<w:body {nsdecls('w', 'r')}>{body_xml}</w:body>")
+    body.extend(list(new))
+    if sect_pr is not None:
+        body.append(sect_pr)
+
+
+def _font_roles_used(report: Report, options: ExportOptions) -> list[str]:
+    """Font roles the summary of ``report`` shows (楷体 only when an item title stands alone)."""
+    roles = ["title", "body", "heading1", "page_number"]
+    if not options.brief and any(item.title_mark == "" for _, item in report.items()):
+        roles.append("heading2")
+    return roles
+
+
+class DocxExporter:
+    """Word summary in GB/T 9704-2012 layout (styles from a reference .docx)."""
+
+    name: ClassVar[str] = "docx"
+    suffix: ClassVar[str] = ".docx"
+    description: ClassVar[str] = "Word summary, GB/T 9704-2012 layout (--template, --brief, --toc, --embed-fonts)"
+
+    def export(self, report: Report, path: Path, options: ExportOptions) -> None:
+        template = options.template or (
+            Path(options.settings.docx.template) if options.settings.docx.template else None
+        )
+        is_default = template is None
+        doc = open_template(template or default_template())
+        ids = prepare_styles(doc, options, is_default=is_default)
+        if options.embed_fonts:
+            from .embed import embed_fonts
+
+            embed_fonts(doc, set(options.settings.docx.fonts.model_fields_set), _font_roles_used(report, options))
+
+        sect_pr = doc.element.body.find(qn("w:sectPr"))
+        width = _text_width(sect_pr)
+        layout = Layout(
+            ids=ids,
+            text_width=width,
+            chars_per_line=max(10, width // 320),  # 三号 = 16 pt = 320 twips a character
+            title_chars_per_line=max(6, width // 440 - 1),  # 二号 = 22 pt, one character spare
+        )
+        body_opts = BodyOptions(
+            brief=options.brief,
+            toc=options.toc,
+            continued_name=options.settings.document.continued_name,
+            done_status=(options.settings.xlsx.statuses or ("已完成",))[0],
+        )
+        replace_body(doc, build_body(report, layout, body_opts))
+
+        author = options.settings.document.author
+        title = report.title or body_opts.fallback_title
+        subject = "重点工作汇总（摘要）" if options.brief else "重点工作汇总"
+        keywords = "；".join(d.display_name for d in report.departments if d.name)
+        set_core_properties(doc, title=title, subject=subject, author=author, keywords=keywords[:255])
+        save_deterministic(doc, Path(path))

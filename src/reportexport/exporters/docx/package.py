@@ -1,0 +1,77 @@
+"""Saving a python-docx document reproducibly: fixed properties, zip dates and order.
+
+python-docx stamps each zip entry with the current time; :func:`save_deterministic` lets
+it serialise the parts and then rewrites the zip with a fixed date, fixed attributes and a
+fixed order, so the same input and options give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from docx.document import Document as DocumentObject
+
+#: The fixed creation/modification time of every summary, unless SOURCE_DATE_EPOCH is set
+#: (the reproducible-builds convention).
+FIXED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_FIRST = ("[Content_Types].xml", "_rels/.rels")
+
+
+def fixed_time() -> datetime:
+    """SOURCE_DATE_EPOCH when set (and valid), else :data:`FIXED_TIME`."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+    return FIXED_TIME.replace(tzinfo=None)
+
+
+def set_core_properties(doc: DocumentObject, *, title: str, subject: str, author: str, keywords: str = "") -> None:
+    """Title, subject, author, language zh-CN and fixed timestamps."""
+    props = doc.core_properties
+    when = fixed_time()
+    props.title = title
+    props.subject = subject
+    props.author = author
+    props.last_modified_by = author
+    props.language = "zh-CN"
+    props.keywords = keywords
+    props.comments = ""
+    props.category = ""
+    props.revision = 1
+    props.created = when
+    props.modified = when
+    if props.last_printed is not None:
+        props.last_printed = when
+
+
+def rezip(data: bytes, extra: dict[str, bytes] | None = None) -> bytes:
+    """``data`` (a zip) rewritten with fixed dates and order; ``extra`` replaces or adds entries."""
+    extra = dict(extra or {})
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        names = src.namelist()
+        entries = {name: src.read(name) for name in names}
+    entries.update(extra)
+    order = [n for n in _FIRST if n in entries]
+    order += [n for n in names if n not in _FIRST]
+    order += sorted(n for n in extra if n not in names and n not in _FIRST)
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, entries[name], compresslevel=6)
+    return out.getvalue()
+
+
+def save_deterministic(doc: DocumentObject, path: Path, extra: dict[str, bytes] | None = None) -> None:
+    """Save ``doc`` at ``path`` with fixed zip metadata (see module docstring)."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    path.write_bytes(rezip(buffer.getvalue(), extra))
