@@ -61,12 +61,8 @@ def load_report(
 
 def extract_facts(report: Report) -> Report:
     """Fill ``WorkItem.facts`` (figures, dates, recognitions)."""
-    try:
-        from .extract import extract_facts as run
-    except ModuleNotFoundError as exc:  # TEMPORARY while the extractor is being written
-        if exc.name != "reportexport.extract":
-            raise
-        return report
+    from .extract import extract_facts as run
+
     return run(report)
 
 

@@ -98,7 +98,7 @@ def _utf8(data: bytes, name: str, label: str) -> Decoded:
             f"(byte offset {exc.start}); save the file as UTF-8",
             path=name,
         ) from None
-    return Decoded(text, "gb18030", [_note("decoded-gb18030", "not UTF-8; read as GB18030 (GBK)", Severity.info)])
+    return Decoded(text, "gb18030", [_note("decoded-gb18030", "not UTF-8 and no encoding label; read as GB18030 (GBK)", Severity.warning)])
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

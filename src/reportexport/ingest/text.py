@@ -58,6 +58,7 @@ _DEBRIS = re.compile(
     r"相关(报道|链接|新闻)[：:]?|返回顶部|责任编辑[：:].*)?\s*[】\]]?$"
 )
 TITLE_MAX = 60
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LEAD_CLAUSE_OVER = 40
 
 
@@ -329,6 +330,9 @@ def build_report(text: str, *, name: str | None = None, encoding: str | None = N
         found = numbering(p.text)
         if found:
             p.level, p.label, p.number, p.numeral = found
+            if p.label.translate(_FW_DIGITS) != p.label:
+                notes.count("fullwidth-digits", "full-width digits in an item label read as ASCII digits", p.first_line)
+    _note_traditional(paragraphs, notes)
 
     first_marker = next((line for kind, _, line in cleaned.markers if kind == "上接"), None)
     masthead, title_para, body = _split_front(paragraphs, first_marker)
@@ -383,6 +387,22 @@ def build_report(text: str, *, name: str | None = None, encoding: str | None = N
         trailer="\n".join(p.text for p in trailer),
         diagnostics=tuple(Diagnostic(**{**d.model_dump(), "file": d.file or name}) for d in all_notes),
     )
+
+
+#: Characters that exist only in Traditional Chinese and are frequent in government texts.
+_TRADITIONAL = frozenset("們來國會這個為與發經產開關實從對業區縣機聯黨員務動點體報導學習議總設護環節進園機構費價識權萬億"
+                         "歲職務應當從於時間問題組織單項參與協調處檢測財務審計資訊網絡線電話劃")
+
+
+def _note_traditional(paragraphs: list[Paragraph], notes: _Notes) -> None:
+    """Warn when the text is Traditional Chinese: fonts and facts are tuned for Simplified."""
+    sample = "".join(p.text for p in paragraphs[:200])
+    hits = sum(1 for ch in sample if ch in _TRADITIONAL)
+    hanzi = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    if hanzi and hits >= max(3, hanzi * 0.02):
+        notes.add("traditional-chinese", f"the text looks like Traditional Chinese ({hits} traditional-only characters); "
+                  "it is kept as written, but the bundled Song font covers Simplified (GB2312) characters only, "
+                  "others are drawn from the fallback font", paragraphs[0].first_line if paragraphs else 1)
 
 
 def _split_front(paragraphs: list[Paragraph], continued_marker: int | None) -> tuple[list[Paragraph], Paragraph | None, list[Paragraph]]:
@@ -476,6 +496,9 @@ def _items(section: _Section, dep_id: str, notes: _Notes) -> list[WorkItem]:
             notes.add("item-numbering", f"item number {number} {what} after {previous}", first.first_line)
         previous = number
         head = first.text[len(label):]
+        if head[:1] in _FORMULA_START:
+            notes.add("formula-like", f"item text starts with {head[:1]!r}; spreadsheets will hold it as text, never as a formula",
+                      first.first_line)
         title, mark, rest, rule = make_title(head, len(group) > 1)
         body_parts = ([rest] if rest else []) + [p.text for p in group[1:]]
         body = "\n".join(body_parts)

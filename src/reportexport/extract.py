@@ -1,0 +1,586 @@
+"""Facts from item text: figures (Metric), dates (DateRef) and praise or rewards (Recognition).
+
+:func:`extract_item_facts` reads one item's ``WorkItem.text``; :func:`extract_facts` returns a
+copy of a whole :class:`~reportexport.model.Report` with every item's ``facts`` filled.  Both are
+pure (no I/O) and use regular expressions compiled once at import.  Every fact's ``start`` /
+``end`` slice the text back to its ``raw``: ``text[f.start:f.end] == f.raw``.
+
+What counts as a metric
+-----------------------
+A metric answers "how many, how much, what share, how long" about the work: a number
+(Arabic ``36``, ``3.38``, or Chinese ``两``, ``七``, ``百``, ``千``) followed by a unit of count or
+measure (``篇``, ``个``, ``人次``, ``元``, ``吨``, ``平方米``, ``%`` ...), a magnitude (``万``,
+``亿``) or both.  ``raw`` covers the qualifiers written around it:
+
+* before: ``近`` / ``接近`` / ``将近`` / ``超过`` / ``超`` / ``逾`` / ``约`` / ``不足``, and ``过``
+  before a bare magnitude (``过亿元``);
+* inside: ``余`` / ``多`` (``70余首``, ``30多个``, ``1.2万余名``, ``近50余万人次``);
+* after: ``以上`` / ``以下`` / ``左右`` / ``+`` (``10万+`` → qualifier ``以上``).
+
+Several qualifiers are joined with ``、`` (``近50余万人次`` → ``近、余``).  A range
+(``3万元至5万元``, ``3-5万元``) has ``value == (low, high)``.  A percentage is a fraction
+(``87%`` → 0.87, unit ``%``).  A bare magnitude keeps an empty unit (``2000万`` → 20000000, unit
+``""``).
+
+Not metrics (decisions, kept consistent with ``tests/fixtures/sample_metrics.json``):
+
+* dates and years (``2023年``, ``2023年度``, ``12月24日``, ``2023-2025年度``): they are DateRefs;
+  anniversaries (``45周年``) name an occasion and are neither;
+* ordinals and list labels: anything after ``第`` (``第一期``, ``第52期``, ``第三名``,
+  ``第十一次``), a leading ``1.``;
+* names: a number inside quotes or book-title marks (``“三个模式”``, ``“七个加力突破”``,
+  ``《她的三重奏》``, ``“1+1+N”``), a Chinese numeral before ``大`` (``十大工程``, ``五大优势``,
+  ``二十大``), tiers (``三级人大``, ``两级委员``: ``级`` is not a unit), idioms (``千家万户``);
+* a lone Chinese ``一`` (``一批``, ``一起庭审``, ``一次存储``): it is an article, not a count;
+* numbers glued to Latin letters or formulas (``PM2.5``, ``A4``, ``1+1+N``);
+* a number with no unit and no magnitude (``潍坊1532文化产业园``) and vague amounts
+  (``数百件``, ``多次``).
+
+Chinese numerals count when followed by a unit (``两次``, ``七个方面``, ``四个阶段``) or by one of
+the few nouns used as counters after them (``两案例``, ``四省``, ``三市``).
+
+Dates and recognitions
+----------------------
+DateRef: ``2023年11月`` → ``2023-11``; ``12月24日`` → ``2023-12-24`` with the report's year
+(``year_inferred``; without a year: ``--12-24``); ``10月上旬`` → ``part`` 上旬;
+``2023-2025年度`` → ``2023`` until ``2025``.
+
+Recognition types: ``endorsement`` (批示肯定, 签批, 批示, 充分肯定, 高度肯定, 通报表扬, 高度评价;
+``by`` = who gave it when the text names them; ``重要指示批示精神`` is not one), ``award``
+(一等奖, 优秀奖, 金奖, named prizes, honour titles such as 被评为…先进集体, 优秀等次),
+``selection`` (入选/入围/列入/获批 …案例/名单/试点), ``publication`` (被《学习时报》刊发,
+``outlet`` = the titles) and ``ranking`` (居全省第一, 全省唯一, 走在全省前列, 第三名).
+Metrics and dates never overlap each other; a recognition may contain them
+(``杨东奇7次批示肯定``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from reportexport.model import (
+    DateRef,
+    Fact,
+    Metric,
+    Recognition,
+    RecognitionType,
+    Report,
+)
+
+__all__ = ["extract_item_facts", "extract_facts", "parse_chinese_number"]
+
+# --------------------------------------------------------------------------- numbers
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_MAGNITUDE = {"百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000, "万亿": 10 ** 12}
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+
+
+def parse_chinese_number(s: str) -> int:
+    """Value of a Chinese numeral: ``两`` → 2, ``十三`` → 13, ``三千五百`` → 3500, ``千`` → 1000."""
+    total = 0
+    section = 0
+    digit = 0
+    for ch in s:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_SMALL:
+            section += (digit or 1) * _CN_SMALL[ch]
+            digit = 0
+        elif ch == "万":
+            total += (section + digit or 1) * 10_000
+            section = digit = 0
+        elif ch == "亿":
+            total = (total + section + digit or 1) * 100_000_000
+            section = digit = 0
+    return total + section + digit
+
+
+def _arabic(s: str) -> Decimal:
+    return Decimal(s.translate(_FULLWIDTH).replace(",", ""))
+
+
+def _number(num: str) -> Decimal:
+    if num[0] in "0123456789０１２３４５６７８９":
+        return _arabic(num)
+    return Decimal(parse_chinese_number(num))
+
+
+def _as_float(d: Decimal | int) -> float:
+    return float(d)
+
+
+# --------------------------------------------------------------------------- metric grammar
+
+# Units of count and measure, longest first so 人次 wins over 人 and 个月 over 个.
+_UNITS = sorted(
+    """
+    平方公里 平方千米 平方米 立方米 微克/立方米 万千瓦时 千瓦时 个百分点 百分点 标准箱 公里 千米 公顷
+    千瓦 兆瓦 小时 分钟 人次 篇次 场次 批次 家次 户次 车次 架次 件次 个月 美元 亿元 万元
+    元 吨 亩 米 个 项 件 人 名 位 对 期 次 场 家 条 份 部 首 批 处 起 支 堂 天 所 座 台 套 辆
+    张 本 册 篇 类 种 款 户 倍 岁 集 节 课 班 组 队 艘 株 棵 头 只 箱 斤 克 度 年 列 标箱
+    """.split(),
+    key=len,
+    reverse=True,
+)
+_UNITS.remove("亿元")
+_UNITS.remove("万元")
+_PCT = r"[%％‰]"
+_UNIT_RX = "(?:" + "|".join(re.escape(u) for u in _UNITS) + ")"
+# Nouns that count directly after a Chinese numeral: 两案例, 四省, 三市.
+_CN_NOUNS = "案例|省|市|县"
+_CN_NOUN_SET = frozenset(_CN_NOUNS.split("|"))
+
+_ARABIC = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
+_CNNUM = r"[零〇一二两三四五六七八九十百千万亿]+"
+_MAG = r"(?:万亿|亿|万|千|百)"
+_PRE = r"(?:接近|将近|超过|突破|不足|不到|(?<![最附就邻靠])近|(?<![赶])超|逾|(?<![节制预公契合签邀特条婚违履集])约)"
+_SUF = r"(?:以上|以下|左右|[+＋](?![0-9A-Za-zＮ+＋]))"
+
+_METRIC_RX = re.compile(
+    rf"""
+    (?=[接将超突不近逾约过0-9０-９零〇一二两三四五六七八九十百千万亿])  # cheap first-character test
+    (?P<pre>{_PRE})?
+    (?:
+      # Arabic number, optional 余/多, magnitude, 余/多, unit
+      (?<![0-9０-９A-Za-zＡ-Ｚａ-ｚ.．+＋\-/第])
+      (?P<num>{_ARABIC})(?![0-9０-９])
+      (?P<q1>[余多])?
+      (?P<mag>{_MAG})?
+      (?P<q2>[余多])?
+      (?P<unit>{_PCT}|{_UNIT_RX})?
+      (?<!人(?=[口民]))
+    |
+      # Chinese numeral (or bare magnitude after 过) with a unit or counting noun
+      (?<![零〇一二两三四五六七八九十百千万亿第统唯单数几上])
+      (?P<cpre>过(?=[百千万亿]))?
+      (?P<cnum>{_CNNUM})
+      (?P<cq>[余多])?
+      (?P<cunit>(?!期){_UNIT_RX}|{_CN_NOUNS})
+    )
+    (?<!人(?=[口民]))
+    (?P<suf>{_SUF})?
+    """,
+    re.VERBOSE,
+)
+
+_RANGE_HINT_RX = re.compile(r"[至到\-－—–~～][0-9０-９]")  # class first: sre skips fast
+_RANGE_RX = re.compile(
+    rf"""
+    (?=[接将超突不近逾约0-9０-９])
+    (?<![0-9０-９A-Za-z.．+＋第])
+    (?P<pre>{_PRE})?
+    (?P<n1>{_ARABIC})(?P<m1>{_MAG})?(?P<u1>{_PCT}|{_UNIT_RX})?
+    (?:至|到|[-－—–~～])
+    (?P<n2>{_ARABIC})(?P<m2>{_MAG})?(?P<u2>{_PCT}|{_UNIT_RX})
+    (?P<suf>{_SUF})?
+    """,
+    re.VERBOSE,
+)
+
+_CLASS_AFTER_RX = re.compile(rf"{_UNIT_RX}?级")
+
+# Fixed phrases whose numerals are not counts.
+_IDIOM_RX = re.compile(
+    "千家万户|千方百计|千军万马|千辛万苦|千差万别|千变万化|万众一心|万无一失|亿万|百花齐放|百家争鸣|"
+    "百尺竿头|百年大计|四面八方|五湖四海|三令五申|三番五次|三番两次|接二连三|一心一意|一举两得|两全其美|"
+    "十全十美|十拿九稳|五花八门|四通八达|七上八下|九牛一毛|万家灯火|万人空巷|三心二意|百发百中|"
+    # fixed political formulae and terms whose numerals are not counts
+    "八项规定|三次产业|两个大局|两个确立|两个维护|两个毫不动摇|两个结合|四个意识|四个自信|四个全面|"
+    "五位一体|三大攻坚战|两个一百年"
+)
+_QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "〈": "〉", '"': '"'}
+_QUOTE_CHAR_RX = re.compile('[“”《》「」『』〈〉"]')
+_MAX_NAME = 40  # a quoted stretch longer than this is speech, not a name
+
+# --------------------------------------------------------------------------- date grammar
+
+_YEAR = r"(?:19|20)[0-9]{2}"
+_MONTH = r"(?:1[0-2]|0?[1-9])"
+_DAY = r"(?:3[01]|[12][0-9]|0?[1-9])"
+_PART = r"(?:上旬|中旬|下旬|初|底|末)"
+_DATE_RX = re.compile(
+    rf"""
+    (?=[0-9])
+    (?<![0-9０-９.．第])
+    (?:
+      (?P<py1>{_YEAR})\s?[-－—–~～至到]\s?(?P<py2>{_YEAR})年度?
+    |
+      (?P<y>{_YEAR})年度?
+      (?:(?P<ym>{_MONTH})月(?:(?P<yd>{_DAY})[日号])?(?P<ypart>{_PART})?)?
+    |
+      (?P<m>{_MONTH})月(?:(?P<d>{_DAY})[日号])?(?P<part>{_PART})?
+    )
+    (?![0-9０-９])
+    """,
+    re.VERBOSE,
+)
+
+# --------------------------------------------------------------------------- recognition grammar
+
+_ENDORSE_RX = re.compile(
+    r"(?=[作做重批签给予高充通肯])(?:作出|做出)?(?:重要)?"
+    r"(?P<t>批示肯定|签批|批示|给予了?充分肯定|予以充分肯定|给予了?高度肯定|给予了?肯定|予以肯定|"
+    r"高度肯定|充分肯定|通报表扬|高度评价|(?<=[到受获])肯定|(?<=领导)肯定)"
+)
+_ENDORSE_NOT = re.compile(r"指示$|^批示精神")
+_CLAUSE_END = "，,。；;：:！!？?\n"
+_WHO_CUT = re.compile(r".*(?:得到了?|受到了?|获得?|经)")
+_WHO_TAIL = re.compile(r"(?:分别|先后|均|都|也|还|并|又|多次|[0-9]+次|[一二两三四五六七八九十]+次|的)+$")
+_WHO_VISIT = re.compile(r"^(.+?)(?:来潍坊?|到[^，。；]{0,12}?(?:调研|考察|视察)|在[^，。；]{0,12}?(?:调研|考察|视察)|调研|考察|视察)")
+_WHO_OK = re.compile(
+    r"领导|书记|主席|主任|委员长|部长|省长|市长|局长|院长|检察长|厅长|总理|总书记|常委|市委|省委|"
+    r"政府|人大|政协|中央|国务院|群众|单位|委员会|办公室|办公厅|政法委|法院|检察院|总工会|协会|部|厅|局|委"
+)
+
+_AWARD_GRADE = r"(?:[一二三四特]等奖|优秀奖|金奖|银奖|铜奖|优胜奖|提名奖|推荐奖)"
+_AWARD_NAME = r"[^\s，。；、“”《》（）()]{2,20}?奖(?![项励金补品状])"
+# The next prize of a list: 获评A奖、B奖、C一等奖
+_AWARD_NEXT_RX = re.compile(_AWARD_NAME)
+_AWARD_PRIZE_RX = re.compile(  # runs only when 奖 occurs
+    rf"(?=[荣斩获一二三四特优金银铜提推])(?:(?P<named>(?:荣获|斩获|获得|获评|获){_AWARD_NAME})|{_AWARD_GRADE})"
+)
+_AWARD_HONOUR_RX = re.compile(  # runs only when 为 or 荣获/获得 occurs
+    r"""
+    (?=[荣获被表评命])
+    (?:荣获|获评|获得|被(?P<by>[^，。；被]{0,25}?)(?=[表评命授])(?:表彰为|评为|命名为|授予)|表彰为|评为|命名为)
+    (?:“[^”]{2,40}”(?:荣誉称号|称号)?
+      |[^，。；《》]{2,40}?(?=[先示组荣称品工])
+       (?:先进集体|先进个人|先进典型|先进单位|示范单位|组织单位|荣誉称号|称号|品牌|工作者))
+    """,
+    re.VERBOSE,
+)
+_AWARD_GRADE2_RX = re.compile(r"(?=[获居评优A-Z])(?:获评?|居|评为)?(?:[A-Z]（优秀）|优秀)(?:等次|档次)")
+_AWARD_INCENTIVE_RX = re.compile(r"获[^，。；]{0,10}?督查激励")
+_SELECT_RX = re.compile(
+    r"(?=[入列获])(?:入选|入围|列入|获批)[^，。；]{0,40}?"
+    r"(?=[典案名试品艺展示之目])(?:典型案例|案例|名单|试点|品牌|艺术展|展|示范单位|之一|目录)(?:城市|项目|单位|名单)?”?"
+)
+_PUB_RX = re.compile(
+    r"(?=[被在《“])(?P<lead>(?:被|在)[^，。；《》“”]{0,6})?"
+    r"(?P<titles>(?:《[^《》]{1,40}》[、和及]?)+|(?<=被)(?:“[^“”]{1,20}”[、和及]?)+)"
+    r"[^，。；《》“”]{0,8}?"
+    r"(?=[专刊转推报发])(?:专版报道|专题报道|刊发报道|刊发推介|刊发|刊登|刊载|转发|推介|报道|发表)"
+)
+_BY_TAIL_RX = re.compile(r"(?:联合|分别|共同)$")
+_TITLE_RX = re.compile(r"《([^《》]+)》|“([^“”]+)”")
+_RANK_RX = re.compile(
+    r"(?=[位居系为均列全省市走第])(?:(?:位?居|系|为|均居|列)?(?:全国|全省|全市|全球|全县|全区|省内|市内)(?:各市|各地市|同类城市)?"
+    r"(?:第[一二三四五六七八九十0-9]+名?|前列|唯一|首位|首创|首家)"
+    r"|走在了?(?:全国|全省|全市)的?前列"
+    r"|(?:位?居)?第[一二三四五六七八九十0-9]+名)"
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted names and book titles (quotes included) and of idioms."""
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for q in _QUOTE_CHAR_RX.finditer(text):
+        i, ch = q.start(), q.group()
+        if stack and ch == _QUOTES[stack[-1][0]] and (ch != '"' or stack[-1][0] == '"'):
+            opener, at = stack.pop()
+            if i + 1 - at <= _MAX_NAME + 2:
+                spans.append((at, i + 1))
+        elif ch in _QUOTES:
+            stack.append((ch, i))
+    spans.extend(m.span() for m in _IDIOM_RX.finditer(text))
+    return spans
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < end and start < b for a, b in spans)
+
+
+def _qualifier(*parts: str | None) -> str | None:
+    out: list[str] = []
+    for p in parts:
+        if not p:
+            continue
+        q = "以上" if p in ("+", "＋") else p
+        if q not in out:
+            out.append(q)
+    return "、".join(out) or None
+
+
+# --------------------------------------------------------------------------- extractors
+
+
+def _dates(text: str, year: int | None) -> list[DateRef]:
+    out: list[DateRef] = []
+    for m in _DATE_RX.finditer(text):
+        raw = m.group(0)
+        if m.group("py1"):
+            out.append(DateRef(raw=raw, start=m.start(), end=m.end(), value=m.group("py1"),
+                                               until=m.group("py2")))
+            continue
+        if m.group("y"):
+            y, mo, d, part, inferred = m.group("y"), m.group("ym"), m.group("yd"), m.group("ypart"), False
+        else:
+            y = f"{year:04d}" if year is not None else None
+            mo, d, part, inferred = m.group("m"), m.group("d"), m.group("part"), year is not None
+        value = y if y is not None else "-"
+        if mo:
+            value += f"-{int(mo):02d}"
+            if d:
+                value += f"-{int(d):02d}"
+        out.append(
+            DateRef(raw=raw, start=m.start(), end=m.end(), value=value, part=part,
+                                    year_inferred=inferred)
+        )
+    return out
+
+
+def _metric_value(num: str, mag: str | None, unit: str) -> Decimal | int:
+    v: Decimal | int
+    if num.isdigit() and num.isascii():
+        v = int(num)
+    else:
+        v = _number(num)
+    if mag:
+        v *= _MAGNITUDE[mag]
+    if unit == "%":
+        v = Decimal(v) / 100
+    elif unit == "‰":
+        v = Decimal(v) / 1000
+    return v
+
+
+def _norm_unit(unit: str | None) -> str:
+    if unit in ("%", "％"):
+        return "%"
+    return unit or ""
+
+
+def _range_metric(m: re.Match[str]) -> Metric | None:
+    u1, u2 = m.group("u1"), m.group("u2")
+    if u1 and _norm_unit(u1) != _norm_unit(u2):
+        return None
+    m1 = m.group("m1") or (m.group("m2") if not u1 else None)
+    unit = _norm_unit(u2)
+    lo = _metric_value(m.group("n1"), m1, unit)
+    hi = _metric_value(m.group("n2"), m.group("m2"), unit)
+    if lo >= hi:
+        return None
+    return Metric(
+        raw=m.group(0), start=m.start(), end=m.end(), value=(_as_float(lo), _as_float(hi)), unit=unit,
+        qualifier=_qualifier(m.group("pre"), m.group("suf")),
+    )
+
+
+def _single_metric(m: re.Match[str]) -> Metric | None:
+    pre, num, q1, mag, q2, unit, cpre, cnum, cq, cunit, suf = m.group(
+        "pre", "num", "q1", "mag", "q2", "unit", "cpre", "cnum", "cq", "cunit", "suf"
+    )
+    if num is not None:
+        if not (mag or unit):
+            return None
+        if unit == "年" and (mag or _arabic(num) > 100):
+            return None
+        inner: tuple[str | None, ...] = (q1, q2)
+    else:
+        num, unit = cnum, cunit
+        if num == "一" or (unit == "年" and not cq):
+            return None
+        bare = not num.strip("百千万亿")
+        if bare and not (pre or cpre or suf) and (num not in ("百", "千") or unit in _CN_NOUN_SET):
+            return None  # 万元生产总值, 万亿元大关, 千亿县: a class, not an amount
+        inner = (cq,)
+    unit_n = _norm_unit(unit)
+    value = _metric_value(num, mag, unit_n)
+    if value == 0:
+        return None
+    return Metric(
+        raw=m.group(0), start=m.start(), end=m.end(), value=_as_float(value), unit=unit_n,
+        qualifier=_qualifier(pre or cpre, *inner, suf),
+    )
+
+
+def _metrics(text: str, blocked: list[tuple[int, int]], names: list[tuple[int, int]]) -> list[Metric]:
+    out: list[Metric] = []
+    taken: list[tuple[int, int]] = list(blocked)
+    ranges = _RANGE_RX.finditer(text) if _RANGE_HINT_RX.search(text) else ()
+    for m in ranges:
+        start, end = m.span()
+        if _overlaps(start, end, taken) or _overlaps(start, end, names):
+            continue
+        metric = _range_metric(m)
+        if metric:
+            out.append(metric)
+            taken.append((start, end))
+    pos = 0
+    search = _METRIC_RX.search
+    while (m := search(text, pos)) is not None:
+        start, end = m.span()
+        metric = None
+        if (
+            end > start
+            and not _overlaps(start, end, taken)
+            and not _overlaps(start, end, names)
+            and not _year_like(text, m)
+            and not _CLASS_AFTER_RX.match(text, end)  # 10万吨级泊位: a size class, not an amount
+        ):
+            metric = _single_metric(m)
+        if metric is None:
+            pos = start + 1
+            continue
+        out.append(metric)
+        taken.append((start, end))
+        pos = end
+    return out
+
+
+def _year_like(text: str, m: re.Match[str]) -> bool:
+    """``2023年`` / ``45周年`` / ``7月`` stay dates or occasions: a bare number before 年/周年/月."""
+    if m.group("num") is None or m.group("unit") or m.group("mag"):
+        return False
+    return text.startswith(("年", "周年", "月"), m.end())
+
+
+def _who_before(text: str, at: int) -> tuple[str | None, int]:
+    """Who gave an endorsement ending at ``at``: (name, start offset) or (None, at)."""
+    start = at
+    while start > 0 and text[start - 1] not in _CLAUSE_END:
+        start -= 1
+    clause = text[start:at]
+    cut = _WHO_CUT.match(clause)
+    if cut:
+        start += cut.end()
+        clause = clause[cut.end():]
+    tail = _WHO_TAIL.search(clause)
+    if tail:
+        clause = clause[: tail.start()]
+    if clause.startswith("对") or not clause:
+        return _visitor_before(text, start), at
+    visit = _WHO_VISIT.match(clause)
+    if visit and _WHO_OK.search(visit.group(1)):
+        return visit.group(1), at
+    if _WHO_OK.search(clause) and len(clause) <= 40:
+        return clause, start
+    return None, at
+
+
+def _visitor_before(text: str, at: int) -> str | None:
+    """``省政协主席葛慧君来潍坊调研期间，对…给予充分肯定`` → 省政协主席葛慧君 (up to two clauses back)."""
+    end = at
+    for _ in range(3):
+        while end > 0 and text[end - 1] not in _CLAUSE_END:
+            end -= 1
+        if end == 0 or text[end - 1] in "。；;\n":
+            return None
+        end -= 1
+        start = end
+        while start > 0 and text[start - 1] not in _CLAUSE_END:
+            start -= 1
+        visit = _WHO_VISIT.match(text[start:end])
+        if visit and _WHO_OK.search(visit.group(1)):
+            return visit.group(1)
+    return None
+
+
+def _has(text: str, words: tuple[str, ...]) -> bool:
+    return any(w in text for w in words)
+
+
+def _rec(m: re.Match[str], type_: RecognitionType, **extra: str | None) -> Recognition:
+    return Recognition(raw=m.group(0), start=m.start(), end=m.end(), type=type_, **extra)
+
+
+def _endorsements(text: str) -> Iterator[Recognition]:
+    for m in _ENDORSE_RX.finditer(text):
+        t0 = m.start("t")
+        if _ENDORSE_NOT.search(text[max(0, t0 - 2): t0]) or text.startswith("批示精神", t0):
+            continue  # 重要指示批示精神
+        by, start = _who_before(text, m.start())
+        yield Recognition(raw=text[start: m.end()], start=start, end=m.end(),
+                                          type=RecognitionType.endorsement, by=by)
+
+
+def _awards(text: str) -> Iterator[Recognition]:
+    if "奖" in text:
+        for m in _AWARD_PRIZE_RX.finditer(text):
+            yield _rec(m, RecognitionType.award)
+            end = m.end()
+            if m.group("named"):  # a list of prizes: 获评A奖、B奖、C一等奖
+                while text.startswith("、", end) and (nxt := _AWARD_NEXT_RX.match(text, end + 1)):
+                    yield _rec(nxt, RecognitionType.award)
+                    end = nxt.end()
+    if _has(text, ("为", "荣获", "获评", "获得")):
+        for m in _AWARD_HONOUR_RX.finditer(text):
+            by = m.group("by") or None
+            if by is not None:
+                by = _BY_TAIL_RX.sub("", by) or None
+            yield _rec(m, RecognitionType.award, by=by)
+    if _has(text, ("等次", "档次")):
+        yield from (_rec(m, RecognitionType.award) for m in _AWARD_GRADE2_RX.finditer(text))
+    if "督查激励" in text:
+        yield from (_rec(m, RecognitionType.award) for m in _AWARD_INCENTIVE_RX.finditer(text))
+
+
+def _publications(text: str) -> Iterator[Recognition]:
+    for m in _PUB_RX.finditer(text):
+        outlets = [a or b for a, b in _TITLE_RX.findall(m.group("titles"))]
+        yield _rec(m, RecognitionType.publication, outlet="、".join(outlets))
+
+
+def _recognitions(text: str) -> list[Recognition]:
+    """Every recognition in ``text``; each kind's regex runs only when its trigger words occur."""
+    out: list[Recognition] = []
+    if _has(text, ("批示", "签批", "肯定", "表扬", "评价")):
+        out.extend(_endorsements(text))
+    out.extend(_awards(text))
+    if _has(text, ("入选", "入围", "列入", "获批")):
+        out.extend(_rec(m, RecognitionType.selection) for m in _SELECT_RX.finditer(text))
+    if ("《" in text or "被“" in text) and _has(text, ("刊", "报道", "推介", "转发", "发表")):
+        out.extend(_publications(text))
+    if _has(text, ("全国", "全省", "全市", "全球", "全县", "全区", "省内", "市内", "第", "前列")):
+        out.extend(_rec(m, RecognitionType.ranking) for m in _RANK_RX.finditer(text))
+    return _drop_contained(out)
+
+
+def _drop_contained(recs: list[Recognition]) -> list[Recognition]:
+    """Keep the longest of recognitions of one type that contain each other."""
+    recs.sort(key=lambda r: (r.start, -r.end))
+    kept: list[Recognition] = []
+    for r in recs:
+        if any(k.type is r.type and k.start <= r.start and r.end <= k.end for k in kept):
+            continue
+        kept.append(r)
+    return kept
+
+
+_KIND_ORDER = {"recognition": 0, "metric": 1, "date": 2}
+
+
+def extract_item_facts(text: str, year: int | None) -> tuple[Fact, ...]:
+    """All facts in one item's text, sorted by start offset.
+
+    ``year`` is the report's year, given to dates written without one (``12月24日``).
+    """
+    dates = _dates(text, year)
+    names = _protected_spans(text)
+    metrics = _metrics(text, [(d.start, d.end) for d in dates], names)
+    facts: list[Fact] = [*_recognitions(text), *metrics, *dates]
+    facts.sort(key=lambda f: (f.start, _KIND_ORDER[f.kind], -f.end))
+    return tuple(facts)
+
+
+def extract_facts(report: Report) -> Report:
+    """A copy of ``report`` with every item's ``facts`` filled from its text."""
+    departments = tuple(
+        dep.model_copy(
+            update={"items": tuple(
+                item.model_copy(update={"facts": extract_item_facts(item.text, report.year)})
+                for item in dep.items
+            )}
+        )
+        for dep in report.departments
+    )
+    return report.model_copy(update={"departments": departments})

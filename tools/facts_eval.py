@@ -1,0 +1,147 @@
+"""Precision and recall of the metric extractor on the bundled sample.
+
+Compares the metrics :func:`reportexport.extract.extract_facts` finds in the 61 items of
+``samples/000_cf88b61c2d238c02.txt`` with the hand annotation in
+``tests/fixtures/sample_metrics.json`` (keyed by item id, each metric with raw, value, unit and
+qualifier).  A found metric is correct when the same item has an annotated metric with the same
+raw text, value, unit and qualifier (each annotation counts once).  Prints precision, recall,
+the mismatches and the extraction time.
+
+    python tools/facts_eval.py                 # parse the sample with reportexport.api
+    python tools/facts_eval.py --report r.json # or score a report JSON (reportexport parse --json)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportexport.extract import extract_facts
+from reportexport.model import Metric, Report
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "src" / "reportexport" / "samples" / "000_cf88b61c2d238c02.txt"
+ANNOTATION = REPO / "tests" / "fixtures" / "sample_metrics.json"
+
+Key = tuple[str, object, str, str | None]
+
+
+@dataclass
+class Score:
+    """Counts of a comparison, and the misses for people to read."""
+
+    true_positive: int = 0
+    found: int = 0
+    annotated: int = 0
+    false_positives: list[tuple[str, Key]] = field(default_factory=list)
+    false_negatives: list[tuple[str, Key]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.true_positive / self.found if self.found else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positive / self.annotated if self.annotated else 1.0
+
+
+def _value_key(value: object) -> object:
+    if isinstance(value, (list, tuple)):
+        return tuple(round(float(v), 6) for v in value)
+    return round(float(value), 6)  # type: ignore[arg-type]
+
+
+def metric_key(m: Metric) -> Key:
+    return (m.raw, _value_key(m.value), m.unit, m.qualifier)
+
+
+def annotation_key(a: dict) -> Key:
+    return (a["raw"], _value_key(a["value"]), a["unit"], a.get("qualifier"))
+
+
+def load_annotation(path: Path = ANNOTATION) -> dict[str, list[dict]]:
+    """The annotated metrics per item id."""
+    return json.loads(path.read_text(encoding="utf-8"))["items"]
+
+
+def score(report: Report, annotation: dict[str, list[dict]]) -> Score:
+    """Compare the metrics of ``report`` (facts already extracted) with ``annotation``."""
+    result = Score()
+    seen: set[str] = set()
+    for _dep, item in report.items():
+        seen.add(item.id)
+        found = Counter(metric_key(f) for f in item.facts if isinstance(f, Metric))
+        wanted = Counter(annotation_key(a) for a in annotation.get(item.id, []))
+        result.found += sum(found.values())
+        result.annotated += sum(wanted.values())
+        result.true_positive += sum((found & wanted).values())
+        result.false_positives += [(item.id, k) for k in (found - wanted).elements()]
+        result.false_negatives += [(item.id, k) for k in (wanted - found).elements()]
+    for item_id in sorted(set(annotation) - seen):
+        for a in annotation[item_id]:
+            result.annotated += 1
+            result.false_negatives.append((item_id, annotation_key(a)))
+    return result
+
+
+def load_sample() -> Report:
+    """The sample parsed by the project's reader."""
+    from reportexport.api import load_report
+
+    return load_report([SAMPLE], extract=False)
+
+
+def time_extraction(report: Report, repeat: int = 20) -> float:
+    """Best time in seconds of extracting the facts of every item of ``report``."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        extract_facts(report)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--report", type=Path, help="a report JSON to score instead of parsing the sample")
+    parser.add_argument("--annotation", type=Path, default=ANNOTATION)
+    args = parser.parse_args(argv)
+
+    t0 = time.perf_counter()
+    if args.report:
+        report = Report.model_validate_json(args.report.read_text(encoding="utf-8"))
+    else:
+        report = load_sample()
+    read_s = time.perf_counter() - t0
+    report = extract_facts(report)
+    result = score(report, load_annotation(args.annotation))
+    extract_s = time_extraction(report)
+
+    print(f"items: {report.item_count}   annotated metrics: {result.annotated}   found: {result.found}")
+    print(f"precision: {result.precision:.3f}   recall: {result.recall:.3f}   "
+          f"(true positives {result.true_positive})")
+    for item_id, key in result.false_positives:
+        print(f"  extra    {item_id}: {key}")
+    for item_id, key in result.false_negatives:
+        print(f"  missed   {item_id}: {key}")
+    if not args.report:
+        read_s = min(_timed(load_sample) for _ in range(10))
+    print(f"extraction of all items: {extract_s * 1000:.2f} ms (best of 20); "
+          f"reading{' the JSON' if args.report else ' (reader only, best of 10)'}: {read_s * 1000:.1f} ms; "
+          f"ratio {extract_s / read_s:.0%}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
