@@ -52,7 +52,7 @@ def load_report(
     if tracking is not None:
         from .tracking import apply_tracking
 
-        report, notes = apply_tracking(report, Path(tracking))
+        report, notes = apply_tracking(report, Path(tracking), statuses=settings.xlsx.statuses)
         report = report.model_copy(update={"diagnostics": report.diagnostics + tuple(notes)})
     if strict:
         raise_on_warnings(report)
@@ -91,8 +91,13 @@ def default_output(report: Report, suffix: str, folder: Path = DEFAULT_OUT) -> P
     return folder / f"{stem}{suffix}"
 
 
-def export(report: Report, fmt: str, output: Path | str | None = None, options: object | None = None) -> Path:
-    """Write ``report`` in format ``fmt`` atomically; returns the path written."""
+def export(report: Report, fmt: str, output: Path | str | None = None, options: object | None = None,
+           warnings: list[Diagnostic] | None = None) -> Path:
+    """Write ``report`` in format ``fmt`` atomically; returns the path written.
+
+    An exporter may leave diagnostics of its own in ``last_warnings`` (e.g. characters no
+    font can draw); they are appended to ``warnings`` when a list is given.
+    """
     from .exporters import ExportOptions, get_exporter
     from .io import atomic_path
 
@@ -105,6 +110,8 @@ def export(report: Report, fmt: str, output: Path | str | None = None, options: 
         target = Path(output)
     with atomic_path(target) as tmp:
         exporter.export(report, tmp, opts)
+    if warnings is not None:
+        warnings.extend(getattr(exporter, "last_warnings", None) or [])
     return target
 
 
@@ -150,8 +157,9 @@ def export_all(report: Report, folder: Path, formats: Sequence[str], options: ob
     opts = options if isinstance(options, ExportOptions) else ExportOptions()
     exporters = {name: get_exporter(name) for name in formats}  # fail early on an unknown format
     outputs = []
+    found: list[Diagnostic] = []
     for name, exporter in exporters.items():
-        path = export(report, name, default_output(report, exporter.suffix, folder), opts)
+        path = export(report, name, default_output(report, exporter.suffix, folder), opts, warnings=found)
         outputs.append({"format": name, "path": path.name, "sha256": sha256_file(path), "bytes": path.stat().st_size})
     manifest = {
         "tool": "reportexport",
@@ -163,8 +171,9 @@ def export_all(report: Report, folder: Path, formats: Sequence[str], options: ob
             "departments": len(report.departments),
             "items": report.item_count,
             "facts": sum(len(i.facts) for _, i in report.items()),
-            "warnings": len(warnings_of(report)),
+            "warnings": len(warnings_of(report)) + len(found),
         },
+        "export_warnings": [str(d) for d in found],
         "options": opts.as_record(),
         "outputs": outputs,
     }

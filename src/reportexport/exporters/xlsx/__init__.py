@@ -1,0 +1,95 @@
+"""The Excel tracking sheet (openpyxl): ``reportexport xlsx``.
+
+Sheets, in order:
+
+* **工作台账** — a row per item (序号, 部门, 事项编号, 事项, 主要内容, 关键数据, 批示/荣誉,
+  时间, 完成状态, 责任人, 备注, 来源, 事项ID); 完成状态 is a drop-down fed from the hidden
+  sheet 字典; frozen header and first columns, filters, wrapped text, CJK-aware widths,
+  row heights that show the text, A4 landscape print set-up fitted to the page width.
+* **部门汇总** — live COUNTIFS formulas per department and status, with a total row.
+* **关键数据** — a row per metric fact with its value as a number.
+* **说明** — source, checksum, tool version, options and every diagnostic of the reader.
+* **字典** (hidden) — the status vocabulary.
+
+Text is always stored as text (never as a formula); reports with more than
+:data:`STREAMING_THRESHOLD` items are written in openpyxl's write-only mode unless
+``ExportOptions.write_only`` says otherwise; the file is byte-identical across runs.
+:mod:`reportexport.tracking` reads an edited sheet back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from openpyxl import Workbook
+
+from ... import __version__
+from ...model import Report
+from .. import ExportOptions
+from . import sheets, styles
+from .layout import INFO_SHEET, LEDGER_SHEET, METRICS_SHEET, SUMMARY_SHEET, VOCAB_SHEET
+from .package import save_deterministic
+
+#: Above this many items the workbook is streamed (openpyxl write-only mode).
+STREAMING_THRESHOLD = 2000
+
+__all__ = ["STREAMING_THRESHOLD", "XlsxExporter", "use_write_only", "write_workbook"]
+
+
+def use_write_only(report: Report, options: ExportOptions) -> bool:
+    """Whether to stream: the option when given, else by the number of items."""
+    if options.write_only is not None:
+        return options.write_only
+    return report.item_count > STREAMING_THRESHOLD
+
+
+def write_workbook(report: Report, path: Path, options: ExportOptions) -> None:
+    """Write the tracking workbook of ``report`` to ``path``."""
+    write_only = use_write_only(report, options)
+    workbook = Workbook(write_only=write_only)
+    if not write_only:
+        workbook.remove(workbook.active)
+    styles.register(workbook)
+    settings = options.settings
+    notes: list[str] = []
+
+    def writer(title: str) -> sheets.SheetWriter:
+        return sheets.SheetWriter(workbook.create_sheet(title), write_only, notes)
+
+    ledger, summary, metrics, info, vocab = (
+        writer(t) for t in (LEDGER_SHEET, SUMMARY_SHEET, METRICS_SHEET, INFO_SHEET, VOCAB_SHEET)
+    )
+    items = sheets.write_ledger(ledger, report, settings)
+    sheets.write_summary(summary, report, settings)
+    metric_count = sheets.write_metrics(metrics, report, settings)
+    sheets.write_vocabulary(vocab, settings)
+    sheets.write_info(
+        info,
+        report,
+        settings,
+        tool_version=options.tool_version or __version__,
+        options=options.as_record(),
+        items=items,
+        metrics=metric_count,
+    )
+    sheets.write_export_notes(info, notes)
+
+    props = workbook.properties
+    props.title = report.title or None
+    props.creator = settings.document.author
+    props.subject = "重点工作台账"
+    props.language = "zh-CN"
+    workbook.active = 0
+    save_deterministic(workbook, Path(path))
+
+
+class XlsxExporter:
+    """Writes the Excel tracking sheet (工作台账 with status drop-down, 部门汇总, 关键数据, 说明)."""
+
+    name: ClassVar[str] = "xlsx"
+    suffix: ClassVar[str] = ".xlsx"
+    description: ClassVar[str] = "Excel 工作台账：状态下拉、部门汇总公式、关键数据、说明（可回读 --tracking）"
+
+    def export(self, report: Report, path: Path, options: ExportOptions) -> None:
+        write_workbook(report, Path(path), options)
