@@ -1,0 +1,492 @@
+"""The story of the PDF digest: cover, overview table, departments and items.
+
+Every text goes through :class:`~.paragraph.CJKParagraph` (our line breaking and font
+fallback); the chart is drawn with reportlab graphics in the embedded hei font.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib.colors import Color, HexColor
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
+
+from ...model import Department, Metric, Recognition, RecognitionType, Report, WorkItem
+from .fontsetup import PdfFonts
+from .paragraph import REPLACEMENT, CJKParagraph, FontBook, Span, TextStyle
+
+INK = HexColor("#1a1a1a")
+MUTED = HexColor("#5b5b5b")
+ACCENT = HexColor("#9e1b1b")  # key figures and headings' rule
+BAR = HexColor("#3b6ea5")
+BAR2 = HexColor("#c8863b")
+RULE = HexColor("#b9b9b9")
+HEAD_BG = HexColor("#e9edf3")
+
+#: At most this many departments are drawn in the cover chart (the ones with most items).
+MAX_CHART_BARS = 40
+
+#: End of a sentence: 。！？ (with closing quotes/brackets that follow it).
+_SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]*")
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The digest's text styles (A4, body 10.5 pt = 五号)."""
+
+    cover_title: TextStyle
+    cover_sub: TextStyle
+    figure: TextStyle
+    figure_label: TextStyle
+    section: TextStyle
+    h1: TextStyle
+    h2: TextStyle
+    body: TextStyle
+    keys: TextStyle
+    meta: TextStyle
+    cell: TextStyle
+    cell_head: TextStyle
+    header: TextStyle
+
+
+def make_styles(fonts: PdfFonts) -> Styles:
+    """Styles bound to the registered role fonts."""
+    song, hei, kai = fonts["song"], fonts["hei"], fonts["kai"]
+    body = TextStyle(song, size=10.5, leading=18.5, color=INK, indent_chars=2, align="justify")
+    return Styles(
+        cover_title=TextStyle(fonts["title"], size=22, leading=32, color=INK, align="center", space_after=10),
+        cover_sub=TextStyle(kai, size=11, leading=18, color=MUTED, align="center"),
+        figure=TextStyle(hei, size=20, leading=26, color=ACCENT, align="center"),
+        figure_label=TextStyle(kai, size=9.5, leading=14, color=MUTED, align="center"),
+        section=TextStyle(hei, size=13, leading=20, color=INK, align="left", space_before=14, space_after=6,
+                          keep_with_next=True),
+        h1=TextStyle(hei, size=15, leading=24, color=INK, align="left", space_before=16, space_after=6,
+                     keep_with_next=True),
+        h2=TextStyle(hei, size=11.5, leading=19, color=INK, align="left", space_before=7, space_after=2,
+                     keep_with_next=True),
+        body=body,
+        keys=body.derive(font=kai, size=10, leading=17, color=MUTED, space_after=2),
+        meta=body.derive(font=kai, size=9.5, leading=15, color=MUTED, indent_chars=2),
+        cell=TextStyle(song, size=9.5, leading=14, color=INK, align="left"),
+        cell_head=TextStyle(hei, size=9.5, leading=14, color=INK, align="center"),
+        header=TextStyle(song, size=8.5, leading=11, color=MUTED, align="center"),
+    )
+
+
+@dataclass(frozen=True)
+class DigestOptions:
+    full: bool = False
+    continued_name: str | None = None
+
+
+class Anchor(Flowable):
+    """A zero-size flowable that drops a bookmark and an outline entry where it lands."""
+
+    def __init__(self, key: str, title: str, level: int = 0) -> None:
+        super().__init__()
+        self.key, self.title, self.level = key, title, level
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkHorizontal(self.key, 0, 0)
+        self.canv.addOutlineEntry(self.title, self.key, self.level)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def department_title(dep: Department, continued_name: str | None) -> str:
+    """Heading of a department: ``十三、潍坊日报社``; the continued section by its display name."""
+    if dep.continued and not dep.name:
+        return f"{continued_name}（续上版）" if continued_name else dep.display_name
+    if dep.heading:
+        return dep.heading
+    return f"{dep.label}{dep.display_name}" if dep.label else dep.display_name
+
+
+def short_department_name(dep: Department, continued_name: str | None) -> str:
+    """Name for the chart and the overview table (no numeral)."""
+    if dep.continued and not dep.name:
+        return continued_name or dep.display_name
+    return dep.display_name
+
+
+def first_sentence_end(text: str, start: int) -> int:
+    """Offset just after the first sentence of ``text[start:]`` (the whole rest when none ends)."""
+    m = _SENTENCE_END.search(text, start)
+    return m.end() if m else len(text)
+
+
+def highlighted(
+    text: str,
+    a: int,
+    b: int,
+    ranges: Sequence[tuple[int, int]],
+    font: str,
+    color: Color,
+) -> list[Span]:
+    """Spans of ``text[a:b]`` with the characters in ``ranges`` drawn in ``font``/``color``."""
+    spans: list[Span] = []
+    pos = a
+    for start, end in sorted(ranges):
+        start, end = max(start, pos), min(end, b)
+        if start >= end:
+            continue
+        if pos < start:
+            spans.append(Span(text[pos:start]))
+        spans.append(Span(text[start:end], font, color))
+        pos = end
+    if pos < b:
+        spans.append(Span(text[pos:b]))
+    return spans
+
+
+def _metrics(item: WorkItem) -> list[Metric]:
+    return [f for f in item.facts if isinstance(f, Metric)]
+
+
+def _recognitions(item: WorkItem, *types: RecognitionType) -> list[Recognition]:
+    return [f for f in item.facts if isinstance(f, Recognition) and (not types or f.type in types)]
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+# --------------------------------------------------------------------------- builder
+
+
+class DigestBuilder:
+    """Builds the list of flowables for one report."""
+
+    def __init__(self, report: Report, fonts: PdfFonts, styles: Styles, options: DigestOptions,
+                 frame_width: float) -> None:
+        self.report = report
+        self.fonts = fonts
+        self.book: FontBook = fonts.book
+        self.st = styles
+        self.opt = options
+        self.width = frame_width
+        self.has_facts = any(item.facts for _, item in report.items())
+        self._keys: set[str] = set()
+
+    # -------------------------------------------------------------- utilities
+    def para(self, spans: str | Iterable[Span], style: TextStyle, **kw: object) -> CJKParagraph:
+        return CJKParagraph(spans, style, self.book, **kw)  # type: ignore[arg-type]
+
+    def key(self, wanted: str) -> str:
+        """A unique bookmark key."""
+        key, n = wanted, 2
+        while key in self._keys:
+            key, n = f"{wanted}-{n}", n + 1
+        self._keys.add(key)
+        return key
+
+    # -------------------------------------------------------------- story
+    def story(self) -> list[Flowable]:
+        flow: list[Flowable] = []
+        flow += self.cover()
+        flow.append(PageBreak())
+        flow += self.overview_table()
+        if self.opt.full and self.report.preamble.strip():
+            for text in self.report.preamble.split("\n"):
+                if text.strip():
+                    flow.append(self.para(text.strip(), self.st.body, context="preamble"))
+        for n, dep in enumerate(self.report.departments, 1):
+            flow += self.department(n, dep)
+        if self.opt.full and self.report.trailer.strip():
+            for text in self.report.trailer.split("\n"):
+                if text.strip():
+                    flow.append(self.para(text.strip(), self.st.meta, context="trailer"))
+        return flow
+
+    def cover(self) -> list[Flowable]:
+        r, st = self.report, self.st
+        title = r.title or (r.source.name or "工作报告")
+        flow: list[Flowable] = [Anchor(self.key("cover"), "封面", 0), Spacer(1, 36)]
+        flow.append(self.para(title, st.cover_title, context="title"))
+        mode = "全文版" if self.opt.full else "摘要版"
+        flow.append(self.para(f"重点工作{mode}", st.cover_sub.derive(font=self.fonts["hei"], size=13, leading=22,
+                                                                  color=INK), context="title"))
+        src = []
+        if r.source.name:
+            src.append(f"来源：{r.source.name}")
+        pages = []
+        if r.continued_from_page:
+            pages.append(f"上接第{r.continued_from_page}版")
+        if r.continues_on_page:
+            pages.append(f"下转第{r.continues_on_page}版")
+        if pages:
+            src.append("（" + "，".join(pages) + "）")
+        if src:
+            flow.append(self.para("".join(src), st.cover_sub, context="source"))
+        if r.source.sha256:
+            flow.append(self.para(f"SHA-256 {r.source.sha256[:16]}…", st.cover_sub.derive(size=8.5, leading=14),
+                                  context="source"))
+        flow.append(Spacer(1, 18))
+        flow.append(self.figures())
+        flow.append(Spacer(1, 20))
+        deps = self.chart_departments()
+        caption = "各部门（单位）重点工作事项数"
+        if len(deps) < len(r.departments):
+            caption += f"（事项最多的{len(deps)}个）"
+        flow.append(self.para(caption, st.section.derive(align="center", space_before=0), context="chart"))
+        flow.append(self.chart(deps))
+        return flow
+
+    def figure_values(self) -> list[tuple[str, str]]:
+        """(value, label) pairs of the overview figures."""
+        r = self.report
+        values = [(str(len(r.departments)), "部门（单位）"), (str(r.item_count), "重点工作事项")]
+        if self.has_facts:
+            items = [i for _, i in r.items()]
+            endorsed = sum(1 for i in items if _recognitions(i, RecognitionType.endorsement))
+            awards = sum(len(_recognitions(i, RecognitionType.award)) for i in items)
+            others = sum(len(_recognitions(i, RecognitionType.selection, RecognitionType.publication,
+                                           RecognitionType.ranking)) for i in items)
+            metrics = sum(len(_metrics(i)) for i in items)
+            values += [(str(endorsed), "批示肯定"), (str(awards), "获奖"), (str(others), "入选刊发"),
+                       (str(metrics), "关键数据")]
+        return values
+
+    def figures(self) -> Table:
+        values = self.figure_values()
+        row1 = [self.para(v, self.st.figure, context="figures") for v, _ in values]
+        row2 = [self.para(label, self.st.figure_label, context="figures") for _, label in values]
+        col = self.width / len(values)
+        table = Table([row1, row2], colWidths=[col] * len(values), hAlign="CENTER")
+        table.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), self.fonts["song"], 9.5),  # no default Helvetica
+            ("LINEABOVE", (0, 0), (-1, 0), 0.8, ACCENT),
+            ("LINEBELOW", (0, -1), (-1, -1), 0.8, ACCENT),
+            ("LINEAFTER", (0, 0), (-2, -1), 0.3, RULE),
+            ("TOPPADDING", (0, 0), (-1, 0), 8),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+        ]))
+        return table
+
+    def chart_label(self, text: str, font: str, context: str) -> str:
+        """``text`` for a chart string in ``font``: characters it lacks are reported and drawn as □."""
+        if self.book.covers(font, text):
+            return text
+        out = []
+        for ch in text:
+            if ch in self.book.charsets[font]:
+                out.append(ch)
+            else:
+                self.book.note_missing(context, ch)
+                out.append(REPLACEMENT)
+        return "".join(out)
+
+    def chart_departments(self) -> list[Department]:
+        """The departments charted: all, or the :data:`MAX_CHART_BARS` with most items (in order)."""
+        deps = list(self.report.departments)
+        if len(deps) <= MAX_CHART_BARS:
+            return deps
+        ranked = sorted(range(len(deps)), key=lambda k: (-len(deps[k].items), k))[:MAX_CHART_BARS]
+        return [deps[k] for k in sorted(ranked)]
+
+    def chart(self, deps: Sequence[Department]) -> Drawing:
+        """Horizontal bars: items (and endorsements/awards when facts exist) per department."""
+        hei = self.fonts["hei"]
+        names = [self.chart_label(short_department_name(d, self.opt.continued_name), hei, "chart") for d in deps]
+        items = [len(d.items) for d in deps]
+        data = [items[::-1]]
+        series = ["事项"]
+        if self.has_facts:
+            praised = [sum(len(_recognitions(i, RecognitionType.endorsement, RecognitionType.award)) for i in d.items)
+                       for d in deps]
+            data.append(praised[::-1])
+            series.append("批示肯定与获奖")
+        size = 8.5
+        label_w = max((pdfmetrics.stringWidth(n, hei, size) for n in names), default=40) + 8
+        per_category = min(15 if len(data) == 1 else 22, 440 / max(len(deps), 1))
+        plot_h = max(len(deps), 1) * per_category
+        height = plot_h + 46
+        drawing = Drawing(self.width, height)
+        drawing.initialFontName = hei  # the renderer's initial font (else a stray Helvetica)
+        drawing.initialFontSize = size
+        chart = HorizontalBarChart()
+        chart.x, chart.y = label_w, 18
+        chart.width, chart.height = self.width - label_w - 30, plot_h
+        chart.data = data
+        chart.categoryAxis.categoryNames = names[::-1]
+        for axis in (chart.categoryAxis, chart.valueAxis):
+            axis.labels.fontName = hei
+            axis.labels.fontSize = size
+            axis.strokeColor = RULE
+        chart.categoryAxis.labels.fillColor = INK
+        chart.valueAxis.valueMin = 0
+        chart.valueAxis.valueStep = max(1, -(-max(items + [1]) // 8))
+        chart.valueAxis.gridStrokeColor = HexColor("#e3e3e3")
+        chart.valueAxis.visibleGrid = True
+        chart.bars.strokeColor = None
+        chart.bars[0].fillColor = BAR
+        if len(data) > 1:
+            chart.bars[1].fillColor = BAR2
+        chart.barLabelFormat = "%d"
+        chart.barLabels.fontName = hei
+        chart.barLabels.fontSize = 7.5
+        chart.barLabels.fillColor = MUTED
+        chart.barLabels.boxAnchor = "w"
+        chart.barLabels.dx = 2
+        chart.groupSpacing = 3 if len(data) == 1 else 2
+        drawing.add(chart)
+        if len(data) > 1:
+            legend = Legend()
+            legend.fontName = hei
+            legend.fontSize = size
+            legend.x, legend.y = self.width - 10, height - 4
+            legend.alignment = "right"
+            legend.columnMaximum = 1
+            legend.colorNamePairs = [(BAR, series[0]), (BAR2, series[1])]
+            legend.deltax = 70
+            legend.dxTextSpace = 4
+            legend.boxAnchor = "ne"
+            legend.strokeColor = None
+            legend.strokeWidth = 0
+            drawing.add(legend)
+        else:
+            drawing.add(String(self.width - 10, height - 12, "单位：项", fontName=hei, fontSize=size,
+                               fillColor=MUTED, textAnchor="end"))
+        return drawing
+
+    def overview_table(self) -> list[Flowable]:
+        """A table of departments (header row repeated on every page it spans)."""
+        st = self.st
+        head = ["序号", "部门（单位）", "事项", "主要工作"]
+        widths = [0.08, 0.24, 0.08, 0.60]
+        if self.has_facts:
+            head = ["序号", "部门（单位）", "事项", "批示肯定", "获奖", "关键数据"]
+            widths = [0.09, 0.43, 0.12, 0.12, 0.12, 0.12]
+        rows = [[self.para(h, st.cell_head, context="table") for h in head]]
+        for n, dep in enumerate(self.report.departments, 1):
+            name = short_department_name(dep, self.opt.continued_name)
+            cells: list[Flowable] = [
+                self.para(str(n), st.cell.derive(align="center"), context="table"),
+                self.para(name, st.cell, context="table"),
+                self.para(str(len(dep.items)), st.cell.derive(align="center"), context="table"),
+            ]
+            if self.has_facts:
+                endorsed = sum(len(_recognitions(i, RecognitionType.endorsement)) for i in dep.items)
+                awards = sum(len(_recognitions(i, RecognitionType.award)) for i in dep.items)
+                metrics = sum(len(_metrics(i)) for i in dep.items)
+                cells += [self.para(str(v), st.cell.derive(align="center"), context="table")
+                          for v in (endorsed, awards, metrics)]
+            else:
+                titles = "；".join(item.title for item in dep.items)
+                cells.append(self.para(titles, st.cell.derive(align="justify"), context=dep.id))
+            rows.append(cells)
+        table = Table(rows, colWidths=[w * self.width for w in widths], repeatRows=1)
+        table.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), self.fonts["song"], 9.5),  # no default Helvetica
+            ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.5, INK),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+            ("LINEBELOW", (0, -1), (-1, -1), 0.8, INK),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]))
+        return [self.para("部门（单位）一览", st.h1.derive(space_before=0), context="table"), table, Spacer(1, 6)]
+
+    def department(self, n: int, dep: Department) -> list[Flowable]:
+        st = self.st
+        title = department_title(dep, self.opt.continued_name)
+        flow: list[Flowable] = [
+            self.para(title, st.h1, outline=(self.key(dep.id or f"d{n}"), title, 0), context=dep.id)
+        ]
+        if self.opt.full and dep.intro.strip():
+            for text in dep.intro.split("\n"):
+                if text.strip():
+                    flow.append(self.para(text.strip(), st.body, context=dep.id))
+        for item in dep.items:
+            flow += self.full_item(item) if self.opt.full else self.digest_item(item)
+        return flow
+
+    def _outline(self, item: WorkItem) -> tuple[str, str, int]:
+        return (self.key(item.id), f"{item.label}{item.title}", 1)
+
+    def digest_item(self, item: WorkItem) -> list[Flowable]:
+        """Title (hei), the body's first sentence with key figures highlighted, figure lines."""
+        st, hei = self.st, self.fonts["hei"]
+        flow: list[Flowable] = [
+            self.para(f"{item.label}{item.title}", st.h2, outline=self._outline(item), context=item.id)
+        ]
+        text = item.text
+        start = len(item.title) + len(item.title_mark)
+        while start < len(text) and text[start] in "\n \u3000":
+            start += 1
+        if start < len(text):
+            end = first_sentence_end(text, start)
+            para_end = text.find("\n", start)
+            if para_end != -1:
+                end = min(end, para_end)
+            ranges = [(m.start, m.end) for m in _metrics(item)]
+            flow.append(self.para(highlighted(text, start, end, ranges, hei, ACCENT), st.body, context=item.id))
+        flow += self.fact_lines(item)
+        return flow
+
+    def fact_lines(self, item: WorkItem) -> list[Flowable]:
+        """关键数据 / 肯定与荣誉 / tracking lines of an item, when there is anything to show."""
+        st, hei = self.st, self.fonts["hei"]
+        flow: list[Flowable] = []
+        figures = _unique(m.raw for m in _metrics(item))
+        if figures:
+            spans = [Span("关键数据：")]
+            for k, raw in enumerate(figures):
+                if k:
+                    spans.append(Span("、"))
+                spans.append(Span(raw, hei, ACCENT))
+            flow.append(self.para(spans, st.keys, context=item.id))
+        praise = _unique(r.raw for r in _recognitions(item))
+        if praise:
+            spans = [Span("肯定与荣誉：")]
+            for k, raw in enumerate(praise):
+                if k:
+                    spans.append(Span("；"))
+                spans.append(Span(raw, hei, ACCENT))
+            flow.append(self.para(spans, st.keys, context=item.id))
+        return flow + self.tracking_line(item)
+
+    def tracking_line(self, item: WorkItem) -> list[Flowable]:
+        """状态 / 责任人 / 备注 of an item (from the tracking sheet), when any is set."""
+        tracking = [f"{label}：{value}" for label, value in (("状态", item.status), ("责任人", item.owner),
+                                                              ("备注", item.note)) if value]
+        return [self.para("　".join(tracking), self.st.meta, context=item.id)] if tracking else []
+
+    def full_item(self, item: WorkItem) -> list[Flowable]:
+        """The complete text: label and title in hei inline, figures highlighted."""
+        st, hei = self.st, self.fonts["hei"]
+        text = item.text
+        ranges = [(m.start, m.end) for m in _metrics(item)]
+        flow: list[Flowable] = []
+        pos = 0
+        first = True
+        for chunk in text.split("\n"):
+            a, b = pos, pos + len(chunk)
+            pos = b + 1
+            if not chunk.strip() and not first:
+                continue
+            spans: list[Span] = []
+            if first:
+                spans.append(Span(item.label, hei))
+                title_end = min(len(item.title), b)
+                spans.append(Span(text[a:title_end], hei))
+                spans += highlighted(text, title_end, b, ranges, hei, ACCENT)
+                flow.append(self.para(spans, st.body.derive(space_before=5), outline=self._outline(item),
+                                      context=item.id))
+                first = False
+            else:
+                flow.append(self.para(highlighted(text, a, b, ranges, hei, ACCENT), st.body, context=item.id))
+        return flow + self.tracking_line(item)

@@ -1,0 +1,46 @@
+"""Fonts of the PDF digest: resolve the role fonts, register them, build the :class:`FontBook`.
+
+All font finding and checking lives in :mod:`reportexport.fonts`; this module only adapts
+its result to what the layout code needs (registered names per role, the character set
+of each registered font and the fallback order).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ... import fonts as rxfonts
+from ..import ExportOptions
+from .paragraph import FontBook
+
+#: Roles the digest draws with; ``title`` falls back to ``song`` when not provided.
+DIGEST_ROLES = ("song", "hei", "kai", "title")
+
+
+@dataclass(frozen=True)
+class PdfFonts:
+    """Registered reportlab font name per role, and the book used for fallback and widths."""
+
+    names: dict[str, str]
+    specs: dict[str, rxfonts.FontSpec]
+    book: FontBook
+
+    def __getitem__(self, role: str) -> str:
+        return self.names.get(role) or self.names["song"]
+
+
+def load_fonts(options: ExportOptions) -> PdfFonts:
+    """Resolve (option/config/system/bundled), register and index the digest's fonts."""
+    specs = rxfonts.resolve_fonts(
+        options.settings,
+        overrides=options.extra.get("fonts") or None,
+        system_fonts=options.system_fonts,
+    )
+    names = rxfonts.register_reportlab(specs)
+    charsets: dict[str, frozenset[str]] = {}
+    for role, spec in specs.items():
+        name = names[role]
+        if name not in charsets:
+            charsets[name] = frozenset(map(chr, rxfonts.cmap(spec)))
+    chain = [names[spec.role] for spec in rxfonts.fallback_chain(specs)]
+    return PdfFonts(names=names, specs=specs, book=FontBook(charsets, chain))

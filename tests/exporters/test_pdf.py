@@ -1,0 +1,282 @@
+"""The PDF digest, read back with pdffonts, pdftotext and pypdf."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from reportexport.config import DocumentSettings, Settings
+from reportexport.exporters import ExportOptions, get_exporter
+from reportexport.model import Department, Metric, Recognition, RecognitionType, Report, SourceInfo, WorkItem
+
+from ..conftest import need_program
+
+WS = re.compile(r"\s+")
+PAGE_LABELS = re.compile(r"第\s*\d+\s*页|共\s*\d+\s*页")
+
+
+def export(report: Report, path: Path, **options: object) -> Path:
+    exporter = get_exporter("pdf")
+    exporter.export(report, path, ExportOptions(**options))  # type: ignore[arg-type]
+    return path
+
+
+def squeeze(text: str) -> str:
+    return WS.sub("", text)
+
+
+def body_text(pages: list[str], title: str) -> str:
+    """Text of all pages joined, without the running header (title) and the page labels."""
+    out = []
+    for n, page in enumerate(pages):
+        page = squeeze(page)
+        if n > 0 and title:
+            page = page.replace(squeeze(title), "", 1)
+        out.append(PAGE_LABELS.sub("", page))
+    return "".join(out)
+
+
+def pdftotext_pages(path: Path) -> list[str]:
+    exe = need_program("pdftotext")
+    out = subprocess.run([exe, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return out.split("\f")
+
+
+def pypdf_pages(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def outline_tree(path: Path) -> list[tuple[str, list[str]]]:
+    """[(top-level title, [child titles])] of the PDF outline."""
+    reader = PdfReader(path)
+    tree: list[tuple[str, list[str]]] = []
+    for entry in reader.outline:
+        if isinstance(entry, list):
+            tree[-1][1].extend(e.title for e in entry if not isinstance(e, list))
+        else:
+            tree.append((entry.title, []))
+    return tree
+
+
+def item(dep: int, n: int, title: str, body: str, facts: tuple = ()) -> WorkItem:
+    return WorkItem(id=f"d{dep}-i{n}", number=n, label=f"{n}.", title=title, title_rule="sentence",
+                    title_mark="。", body=body, text=f"{title}。{body}", facts=facts)
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def sample_pdfs(tmp_path_factory, sample_report) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("pdf")
+    return {
+        "digest": export(sample_report, folder / "digest.pdf"),
+        "full": export(sample_report, folder / "full.pdf", full=True),
+    }
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+@pytest.mark.client
+@pytest.mark.parametrize("kind", ["digest", "full"])
+def test_only_embedded_subset_fonts(sample_pdfs, kind) -> None:
+    exe = need_program("pdffonts")
+    out = subprocess.run([exe, str(sample_pdfs[kind])], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows, out
+    for row in rows:
+        name, cols = row.split()[0], row.split()
+        # columns: name type encoding emb sub uni object ID (type may be two words)
+        emb, sub = cols[-5], cols[-4]
+        assert (emb, sub) == ("yes", "yes"), row
+        assert re.match(r"^[A-Z]{6}\+", name), row
+    assert "Helvetica" not in out
+
+
+# --------------------------------------------------------------------------- text read back
+
+
+@pytest.mark.client
+def test_every_item_title_reads_back(sample_report, sample_pdfs) -> None:
+    for pages in (pdftotext_pages(sample_pdfs["digest"]), pypdf_pages(sample_pdfs["digest"])):
+        text = squeeze("".join(pages))
+        missing = [i.title for _, i in sample_report.items() if squeeze(i.title) not in text]
+        assert not missing
+        assert squeeze(sample_report.title) in text
+
+
+@pytest.mark.client
+def test_full_mode_gives_back_every_item_text_exactly(sample_report, sample_pdfs) -> None:
+    path = sample_pdfs["full"]
+    for name, pages in (("pdftotext", pdftotext_pages(path)), ("pypdf", pypdf_pages(path))):
+        text = body_text(pages, sample_report.title)
+        missing = [i.id for _, i in sample_report.items() if squeeze(i.text) not in text]
+        assert not missing, (name, missing)
+
+
+def test_digest_shows_first_sentence_not_whole_text(sample_report, sample_pdfs) -> None:
+    text = body_text(pypdf_pages(sample_pdfs["digest"]), sample_report.title)
+    dep, first = sample_report.items()[1]
+    assert squeeze(first.title) in text
+    long_items = [i for _, i in sample_report.items() if i.body.count("。") >= 3]
+    assert long_items and all(squeeze(i.text) not in text for i in long_items)
+
+
+def test_printed_lines_obey_line_breaking_rules(sample_pdfs) -> None:
+    """Read the lines back from the PDF itself (pypdf keeps one line per text line)."""
+    lines = [ln.strip() for page in pypdf_pages(sample_pdfs["full"]) for ln in page.splitlines() if ln.strip()]
+    assert len(lines) > 200
+    bad_start = [ln[:8] for ln in lines if ln[0] in "，。、；：？！）」』”’》〉】〕…"]
+    bad_end = [ln[-8:] for ln in lines if ln[-1] in "（「『“‘《〈【〔"]
+    assert bad_start == [] and bad_end == []
+
+
+# --------------------------------------------------------------------------- outline, metadata
+
+
+def test_outline_has_cover_departments_and_items(sample_report, sample_pdfs) -> None:
+    for path in sample_pdfs.values():
+        tree = outline_tree(path)
+        assert tree[0] == ("封面", [])
+        departments = tree[1:]
+        assert len(departments) == len(sample_report.departments) == 16
+        assert sum(len(children) for _, children in departments) == sample_report.item_count == 61
+        for (title, children), dep in zip(departments, sample_report.departments):
+            assert children == [f"{i.label}{i.title}" for i in dep.items]
+            if dep.name:
+                assert dep.name in title
+        reader = PdfReader(path)
+        assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+
+
+def test_metadata_and_language(tiny_report, tmp_path) -> None:
+    settings = Settings(document=DocumentSettings(author="市委督查室"))
+    path = export(tiny_report, tmp_path / "t.pdf", settings=settings)
+    reader = PdfReader(path)
+    meta = reader.metadata
+    assert meta.title == tiny_report.title
+    assert meta.author == "市委督查室"
+    assert "摘要" in meta.subject
+    assert "潍坊日报社" in meta["/Keywords"]
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+
+
+def test_continued_section_uses_configured_name(tmp_path) -> None:
+    report = Report(title="报告", departments=(
+        Department(id="d12", number=12, numeral="十二", name=None, continued=True,
+                   items=(item(12, 2, "建设红色智库", "编报《决策参阅》12期。"),)),
+        Department(id="d13", number=13, numeral="十三", name="潍坊日报社", heading="十三、潍坊日报社",
+                   items=(item(13, 1, "围绕中心发出正能量最强音", "阅读量10万+。"),)),
+    ))
+    plain = outline_tree(export(report, tmp_path / "a.pdf"))
+    assert [t for t, _ in plain[1:]] == ["（续上版）", "十三、潍坊日报社"]
+    named = Settings(document=DocumentSettings(continued_name="市委党校"))
+    tree = outline_tree(export(report, tmp_path / "b.pdf", settings=named))
+    assert tree[1][0].startswith("市委党校")
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def test_key_figures_are_highlighted_in_the_hei_font(tmp_path) -> None:
+    text = "推进港口建设。潍坊港进港航道工程总投资9378.72万元，群众满意率87%以上，获省委主要领导批示肯定。"
+    title = "推进港口建设"
+    body = text[len(title) + 1:]
+    s1 = text.index("9378.72万元")
+    s2 = text.index("87%以上")
+    s3 = text.index("省委主要领导批示肯定")
+    facts = (
+        Metric(raw="9378.72万元", start=s1, end=s1 + 9, value=93787200, unit="元"),
+        Metric(raw="87%以上", start=s2, end=s2 + 5, value=0.87, unit="%", qualifier="以上"),
+        Recognition(raw="省委主要领导批示肯定", start=s3, end=s3 + 10, type=RecognitionType.endorsement, by="省委主要领导"),
+    )
+    wi = WorkItem(id="d1-i1", number=1, label="1.", title=title, title_rule="sentence", title_mark="。",
+                  body=body, text=text, facts=facts)
+    report = Report(title="报告", departments=(Department(id="d1", number=1, numeral="一", name="市港航局",
+                                                          heading="一、市港航局", items=(wi,)),))
+    path = export(report, tmp_path / "f.pdf")
+    runs: list[tuple[str, str]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text and font is not None:
+            runs.append((text, str(font.get("/BaseFont", ""))))
+
+    reader = PdfReader(path)
+    pages_text = "".join(p.extract_text(visitor_text=visit) for p in reader.pages)
+    hei = "".join(t for t, f in runs if "WenQuanYi" in f)
+    song = "".join(t for t, f in runs if "WenQuanYi" not in f)
+    assert "9378.72万元" in hei and "87%以上" in hei
+    assert "9378.72" not in song
+    flat = squeeze(pages_text)
+    assert "关键数据：9378.72万元、87%以上" in flat
+    assert "肯定与荣誉：省委主要领导批示肯定" in flat
+    assert "批示肯定" in flat  # cover figures include endorsements once facts exist
+
+
+# --------------------------------------------------------------------------- hard cases
+
+
+def test_rare_characters_emoji_and_a_very_long_item(tmp_path) -> None:
+    filler = "围绕市委、市政府中心工作，以策划为引领，阅读量10万+及播放量100万以上的作品达到数百件，经费9378.72万元。"
+    long_body = (filler * (10000 // len(filler) + 1))[:10000]
+    rare = item(1, 1, "表彰张堃、李喆等先进个人", "活动现场气氛热烈😀，群众点赞。")
+    long_item = item(1, 2, "超长事项", long_body)
+    report = Report(title="测试报告", source=SourceInfo(name="rare.txt"), departments=(
+        Department(id="d1", number=1, numeral="一", name="测试部门", heading="一、测试部门", items=(rare, long_item)),
+    ))
+    exporter = get_exporter("pdf")
+    path = tmp_path / "rare.pdf"
+    exporter.export(report, path, ExportOptions(full=True))
+    warnings = exporter.last_warnings
+    # 堃 and 喆 are drawn (from the role font or a fallback) and copy back; nothing warned for them
+    text = body_text(pypdf_pages(path), report.title)
+    assert "张堃、李喆" in text
+    assert not [w for w in warnings if "字符“堃”" in w.message or "字符“喆”" in w.message]
+    # the emoji: no bundled font has it -> a warning naming the item and the character
+    assert any("字符“😀”" in w.message and "d1-i1" in w.message for w in warnings), warnings
+    assert all(w.code == "pdf-missing-glyph" for w in warnings)
+    # the 10,000-character item flows over several pages and reads back whole
+    assert squeeze(long_item.text) in text
+    reader = PdfReader(path)
+    pages_with_long = [n for n, p in enumerate(reader.pages) if "9378.72万元" in (p.extract_text() or "")]
+    assert len(pages_with_long) >= 5
+    assert pages_with_long == list(range(pages_with_long[0], pages_with_long[-1] + 1))
+    # the missing character is still there for copy-paste (ActualText), as pdftotext shows
+    assert "😀" in "".join(pdftotext_pages(path))
+
+
+def test_overview_table_repeats_its_header(tmp_path) -> None:
+    deps = tuple(
+        Department(id=f"d{n}", number=n, numeral=str(n), name=f"第{n}个部门（单位）", heading=f"{n}、第{n}个部门（单位）",
+                   items=(item(n, 1, f"第{n}项重点工作", "正文。"),))
+        for n in range(1, 121)
+    )
+    path = export(Report(title="多部门报告", departments=deps), tmp_path / "many.pdf")
+    pages = pypdf_pages(path)
+    table_pages = [p for p in pages if "序号" in p]
+    assert len(table_pages) >= 2
+    assert all("部门（单位）" in p and "事项" in p for p in table_pages)
+    assert len(outline_tree(path)) == 121
+
+
+def test_two_runs_give_identical_bytes(tiny_report, tmp_path) -> None:
+    a = export(tiny_report, tmp_path / "a.pdf")
+    b = export(tiny_report, tmp_path / "b.pdf")
+    assert a.read_bytes() == b.read_bytes()
+    c = export(tiny_report, tmp_path / "c.pdf", full=True)
+    d = export(tiny_report, tmp_path / "d.pdf", full=True)
+    assert c.read_bytes() == d.read_bytes() != a.read_bytes()
+
+
+def test_tiny_report_texts(tiny_report, tmp_path) -> None:
+    path = export(tiny_report, tmp_path / "tiny.pdf", full=True)
+    text = body_text(pypdf_pages(path), tiny_report.title)
+    for _, wi in tiny_report.items():
+        assert squeeze(wi.text) in text
+    pages = PdfReader(path).pages
+    assert "共" in (pages[0].extract_text() or "") and f"共{len(pages)}页" in squeeze(pages[-1].extract_text() or "")
