@@ -142,11 +142,25 @@ def check_xlsx(report: Report, path: Path, options: dict) -> list[Check]:
                                               _describe(extra, "unknown ids") if extra else "") if x)))
     checks.append(Check("xlsx", "items in source order", [i for i in order if i in set(expected)] == [i for i in expected if i in by_id]))
     if col_text is not None:
+        long_texts = _long_texts(book)
+        def cell_text(item_id: str) -> str:
+            return long_texts.get(item_id) or str(by_id[item_id][col_text] or "")
         changed = [f"item {item.id} {item.title}" for _, item in report.items()
-                   if item.id in by_id and squash(str(by_id[item.id][col_text] or "")) != squash(item.text)]
+                   if item.id in by_id and squash(cell_text(item.id)) != squash(item.text)]
         checks.append(Check("xlsx", "every item's text in full", not changed, _describe(changed, "cell differs") if changed else ""))
     checks.append(_metric_check(report, book))
     return checks
+
+
+def _long_texts(book) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Item texts longer than a cell, joined back from the 长文本 sheet."""
+    if "长文本" not in book.sheetnames:
+        return {}
+    pieces: dict[str, list[tuple[int, str]]] = {}
+    for row in list(book["长文本"].iter_rows(values_only=True))[1:]:
+        if row and row[0]:
+            pieces.setdefault(str(row[0]), []).append((int(row[1]), str(row[2] or "")))
+    return {key: "".join(text for _, text in sorted(parts)) for key, parts in pieces.items()}
 
 
 def _metric_check(report: Report, book) -> Check:  # type: ignore[no-untyped-def]

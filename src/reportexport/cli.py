@@ -106,10 +106,10 @@ def _options(settings, *, strict: bool = False, template: Path | None = None, br
     )
 
 
-def _show_warnings(report: Report) -> None:
+def _show_warnings(report: Report, extra: list | None = None) -> None:
     from .api import warnings_of
 
-    found = warnings_of(report)
+    found = warnings_of(report) + list(extra or [])
     for diag in found[:20]:
         typer.echo(f"reportexport: {diag}", err=True)
     if len(found) > 20:
@@ -120,13 +120,14 @@ def _run_export(fmt: str, inputs, output, config, strict, continued_name, tracki
     from .api import export
     from .errors import ReportExportError
 
+    found: list = []
     try:
         report, settings = _load(inputs, config, strict, continued_name, tracking)
         options = _options(settings, strict=strict, **flags)
-        written = export(report, fmt, output, options)
+        written = export(report, fmt, output, options, warnings=found)
     except ReportExportError as exc:
         raise _fail(exc) from None
-    _show_warnings(report)
+    _show_warnings(report, found)
     typer.echo(str(written))
 
 
@@ -199,6 +200,8 @@ def all_(
     except ReportExportError as exc:
         raise _fail(exc) from None
     _show_warnings(report)
+    for line in manifest["export_warnings"]:
+        typer.echo(f"reportexport: {line}", err=True)
     for entry in manifest["outputs"]:
         typer.echo(str(folder / entry["path"]))
     typer.echo(str(folder / manifest["manifest"]))

@@ -427,3 +427,21 @@ def test_empty_report_gives_headers_and_zero_totals(tmp_path: Path) -> None:
     assert wb["工作台账"].data_validations.dataValidation == []
     summary = list(wb["部门汇总"].iter_rows(values_only=True))
     assert summary[-1][0] == "合计" and summary[-1][1] == "=0"
+
+
+def test_text_longer_than_a_cell_is_kept_whole_in_the_long_text_sheet(tmp_path: Path) -> None:
+    from reportexport.api import export
+    from reportexport.ingest import parse_text
+
+    body = "".join(f"第{n}段内容，完成任务{n}项。" for n in range(6000))
+    report = parse_text(f"一、部门\n1.超长事项。{body}\n2.短事项。正文。\n")
+    target = tmp_path / "long.xlsx"
+    export(report, "xlsx", target)
+    book = openpyxl.load_workbook(target, read_only=True)
+    ledger = list(book["工作台账"].iter_rows(values_only=True))
+    header = list(ledger[0])
+    first = ledger[1][header.index("主要内容")]
+    assert len(first) <= 32767 and first.endswith("已截断）")
+    pieces = [row for row in list(book["长文本"].iter_rows(values_only=True))[1:]]
+    assert [p[0] for p in pieces] == ["d1-i1"] * len(pieces) and len(pieces) >= 2
+    assert "".join(p[2] for p in sorted(pieces, key=lambda p: p[1])) == report.departments[0].items[0].text

@@ -124,7 +124,7 @@ def clean_lines(text: str, notes: _Notes) -> Cleaned:
             notes.count("bidi-control", "right-to-left / bidi control characters removed", number)
             raw = _BIDI.sub("", raw)
         if _INVISIBLE.search(raw):
-            notes.count("invisible-character", "zero-width characters removed", number, Severity.info)
+            notes.count("invisible-character", "zero-width characters removed", number)
             raw = _INVISIBLE.sub("", raw)
         stripped = raw.strip()
         if _SPACE_BEFORE_PUNCT.search(stripped):

@@ -29,6 +29,7 @@ from ...model import Report
 from .. import ExportOptions
 from . import sheets, styles
 from .layout import INFO_SHEET, LEDGER_SHEET, METRICS_SHEET, SUMMARY_SHEET, VOCAB_SHEET
+from .cells import EXCEL_CELL_LIMIT
 from .package import save_deterministic
 
 #: Above this many items the workbook is streamed (openpyxl write-only mode).
@@ -73,6 +74,10 @@ def write_workbook(report: Report, path: Path, options: ExportOptions) -> None:
         items=items,
         metrics=metric_count,
     )
+    long_texts = [(item.id, item.text) for _, item in report.items() if len(item.text) > EXCEL_CELL_LIMIT]
+    if long_texts:
+        sheets.write_long_texts(writer(LONG_TEXT_SHEET), long_texts)
+        notes.append(f"{len(long_texts)} 个事项的正文超过单元格上限，完整正文分段保存在“{LONG_TEXT_SHEET}”工作表")
     sheets.write_export_notes(info, notes)
 
     props = workbook.properties
@@ -82,6 +87,10 @@ def write_workbook(report: Report, path: Path, options: ExportOptions) -> None:
     props.language = "zh-CN"
     workbook.active = 0
     save_deterministic(workbook, Path(path))
+
+
+#: Sheet holding, in pieces, item texts longer than one cell can hold (nothing is lost).
+LONG_TEXT_SHEET = "长文本"
 
 
 class XlsxExporter:

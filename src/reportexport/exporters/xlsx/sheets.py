@@ -547,6 +547,15 @@ def _info_row(out: SheetWriter, key: str, value: object, widths: Sequence[float]
     )
 
 
+def write_long_texts(out: SheetWriter, texts: Sequence[tuple[str, str]], piece: int = 30000) -> None:
+    """Item texts too long for one cell, in pieces of ``piece`` characters: 事项ID, 段, 文本."""
+    out.header(("事项ID", "段", "文本"))
+    for item_id, text in texts:
+        for index, start in enumerate(range(0, len(text), piece), start=1):
+            out.append([out.cell(item_id, styles.MUTED), out.cell(index, styles.CENTER), out.cell(text[start : start + piece], styles.TEXT)])
+    set_widths(out.ws, (12, 6, 120))
+
+
 def write_export_notes(out: SheetWriter, notes: Sequence[str]) -> None:
     """Notes of this export (cut cells), appended to the 说明 sheet."""
     if not notes:
