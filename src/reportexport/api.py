@@ -147,37 +147,48 @@ def sha256_file(path: Path) -> str:
 
 def export_all(report: Report, folder: Path, formats: Sequence[str], options: object | None = None,
                inputs: Sequence[Path] = ()) -> dict:
-    """Write every format of ``report`` into ``folder`` plus ``<stem>.manifest.json``; returns the manifest."""
+    """Write every format of ``report`` into ``folder`` plus ``<stem>.manifest.json``; returns the manifest.
+
+    All or nothing: every file is written to a temporary name first and the files are
+    renamed into place only when every exporter has succeeded, so a refusal (``--strict``)
+    or a crash in the last exporter leaves all previous outputs as they were.
+    """
+    import contextlib
     import json
 
     from . import __version__
     from .exporters import ExportOptions, get_exporter
-    from .io import write_bytes_atomic
+    from .io import atomic_path
 
     opts = options if isinstance(options, ExportOptions) else ExportOptions()
     exporters = {name: get_exporter(name) for name in formats}  # fail early on an unknown format
     outputs = []
     found: list[Diagnostic] = []
-    for name, exporter in exporters.items():
-        path = export(report, name, default_output(report, exporter.suffix, folder), opts, warnings=found)
-        outputs.append({"format": name, "path": path.name, "sha256": sha256_file(path), "bytes": path.stat().st_size})
-    manifest = {
-        "tool": "reportexport",
-        "version": __version__,
-        "title": report.title,
-        "inputs": [{"path": str(p), "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in inputs if p.is_file()],
-        "source": report.source.model_dump(mode="json"),
-        "counts": {
-            "departments": len(report.departments),
-            "items": report.item_count,
-            "facts": sum(len(i.facts) for _, i in report.items()),
-            "warnings": len(warnings_of(report)) + len(found),
-        },
-        "export_warnings": [str(d) for d in found],
-        "options": opts.as_record(),
-        "outputs": outputs,
-    }
-    target = default_output(report, ".manifest.json", folder)
-    write_bytes_atomic(target, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    with contextlib.ExitStack() as stack:
+        for name, exporter in exporters.items():
+            target = default_output(report, exporter.suffix, folder)
+            tmp = stack.enter_context(atomic_path(target))
+            exporter.export(report, tmp, opts)
+            found.extend(getattr(exporter, "last_warnings", None) or [])
+            outputs.append({"format": name, "path": target.name, "sha256": sha256_file(tmp), "bytes": tmp.stat().st_size})
+        manifest = {
+            "tool": "reportexport",
+            "version": __version__,
+            "title": report.title,
+            "inputs": [{"path": str(p), "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in inputs if p.is_file()],
+            "source": report.source.model_dump(mode="json"),
+            "counts": {
+                "departments": len(report.departments),
+                "items": report.item_count,
+                "facts": sum(len(i.facts) for _, i in report.items()),
+                "warnings": len(warnings_of(report)) + len(found),
+            },
+            "export_warnings": [str(d) for d in found],
+            "options": opts.as_record(),
+            "outputs": outputs,
+        }
+        target = default_output(report, ".manifest.json", folder)
+        tmp = stack.enter_context(atomic_path(target))
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     manifest["manifest"] = target.name
     return manifest

@@ -41,6 +41,8 @@ def load_fonts(options: ExportOptions) -> PdfFonts:
     for role, spec in specs.items():
         name = names[role]
         if name not in charsets:
-            charsets[name] = frozenset(map(chr, rxfonts.cmap(spec)))
+            # reportlab writes a broken ToUnicode entry for characters beyond U+FFFF (odd-length
+            # hex), which would break copy-paste: those are drawn as □ with /ActualText instead
+            charsets[name] = frozenset(map(chr, (code for code in rxfonts.cmap(spec) if code <= 0xFFFF)))
     chain = [names[spec.role] for spec in rxfonts.fallback_chain(specs)]
     return PdfFonts(names=names, specs=specs, book=FontBook(charsets, chain))
