@@ -56,3 +56,27 @@ def test_unwritable_targets_are_refused_before_work(tmp_path: Path) -> None:
         locked.chmod(0o500)
         with pytest.raises(OutputError, match="not writable"):
             write_bytes_atomic(locked / "a.docx", b"x")
+
+
+def test_a_named_temporary_left_by_a_dead_process_is_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportexport.io as rio
+
+    monkeypatch.setattr(rio, "_unnamed_file", lambda folder: None)  # as on a system without O_TMPFILE
+    target = tmp_path / "a.pdf"
+    stale = tmp_path / ".a.pdf.999999999.abc.part"  # no such process
+    stale.write_bytes(b"half")
+    mine = tmp_path / f".a.pdf.{os.getpid()}.xyz.part"  # a live process: left alone
+    mine.write_bytes(b"busy")
+    write_bytes_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["a.pdf", mine.name])
+
+
+def test_the_unnamed_temporary_is_used_on_linux(tmp_path: Path) -> None:
+    if not hasattr(os, "O_TMPFILE"):
+        pytest.skip("no O_TMPFILE on this system (the named fallback is tested above)")
+    with atomic_path(tmp_path / "a.json") as tmp:
+        assert str(tmp).startswith("/proc/self/fd/")
+        tmp.write_text("{}", encoding="utf-8")
+        assert list(tmp_path.iterdir()) == []  # nothing named in the folder while writing
+    assert (tmp_path / "a.json").read_text(encoding="utf-8") == "{}"
