@@ -109,3 +109,20 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
 
 def test_unknown_option_is_a_usage_error() -> None:
     assert run("parse", "--no-such-option").returncode == 2
+
+
+def test_edited_json_title_flows_into_the_word_summary(tmp_path: Path) -> None:
+    from docx import Document
+
+    data = json.loads(run("parse", "--json", "-").stdout)
+    item = data["departments"][1]["items"][0]
+    item["title"] = "围绕中心发出最强音（已修改）"
+    data["departments"][2]["name"] = "市改革发展研究中心（更名）"
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run("docx", str(edited), "-o", str(tmp_path / "edited.docx"))
+    assert result.returncode == 0, result.stderr
+    text = "\n".join(p.text for p in Document(str(tmp_path / "edited.docx")).paragraphs)
+    assert "围绕中心发出最强音（已修改）" in text
+    assert "市改革发展研究中心（更名）" in text
+    assert "围绕中心发出正能量最强音" not in text
