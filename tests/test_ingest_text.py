@@ -235,7 +235,7 @@ def test_numerals_round_trip() -> None:
     assert cn_to_int("十十") is None and cn_to_int("一二") is None
 
 
-_REMOVED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\u200b\ufeff]")
+_REMOVED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\u200b\ufeff]")
 _MARKER = re.compile(r"^[（(]\s*(上接|下转|接|转)\s*第?\s*([0-9０-９]+|[一二三四五六七八九十]+)\s*版\s*[）)]$")
 
 report_like = st.lists(

@@ -52,14 +52,29 @@ Recognition types: ``endorsement`` (批示肯定, 签批, 批示, 充分肯定, 
 ``outlet`` = the titles) and ``ranking`` (居全省第一, 全省唯一, 走在全省前列, 第三名).
 Metrics and dates never overlap each other; a recognition may contain them
 (``杨东奇7次批示肯定``).
+
+:func:`distinct_recognitions` drops the repeats of a recognition (title and body) for counts.
+
+Speed
+-----
+A regular expression that starts with a lookahead makes ``sre`` try every position of the
+text; one that starts with a plain character class is skipped to its candidates in C.  So
+dates and metrics are tried (``match``) only at the number starts found by ``_NUM_START_RX``
+(and the prefix characters before them), which finds exactly what their ``finditer`` /
+``search`` would; each recognition pattern runs only when words it needs occur in the text;
+facts and copies are built without re-validating values the extractor made itself
+(:func:`_fact`, :func:`_updated`).  ``tools/facts_eval.py`` prints the time beside the reader's.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TypeVar
+
+from pydantic import BaseModel
 
 from reportexport.model import (
     DateRef,
@@ -176,6 +191,25 @@ _METRIC_RX = re.compile(
 assert list(_METRIC_RX.groupindex) == [
     "pre", "num", "q1", "mag", "q2", "unit", "cpre", "cnum", "cq", "cunit", "suf"]
 
+# Where the number of a date or a metric can begin: the first character of a run of digits or
+# of a run of Chinese numerals.  The pattern starts with a plain character class, so sre skips
+# to the candidates in C; _METRIC_RX and _DATE_RX are then only tried (``match``) there and at
+# the at most three characters of prefix (超过, 过) before them.  This is what their
+# ``finditer`` / ``search`` would find, since each of their matches has its number at such a
+# start, and it avoids a lookahead-first search trying every position of the text.
+_CN_DIGIT_CLASS = "[零〇一二两三四五六七八九十百千万亿]"
+_PRE_CLASS = "[接将超突不近逾约过]"  # first characters of _PRE and of 过 (cpre)
+_NUM_START_RX = re.compile(
+    rf"[0-9０-９零〇一二两三四五六七八九十百千万亿]"
+    rf"(?<![0-9０-９][0-9０-９])(?<!{_CN_DIGIT_CLASS}{_CN_DIGIT_CLASS})"
+    # "" when one of the three characters before may begin a prefix (超过, 近, 过), else None
+    rf"(?P<pre>(?<={_PRE_CLASS}.)|(?<={_PRE_CLASS}..)|(?<={_PRE_CLASS}...))?",
+    re.DOTALL,
+)
+_PRE_FIRST = frozenset(_PRE_CLASS[1:-1])
+_PRE_MAX = 3  # 超过 + 过 at most before the number
+_ASCII_DIGITS = frozenset("0123456789")
+
 _RANGE_HINT_RX = re.compile(r"[至到\-－—–~～][0-9０-９]")  # class first: sre skips fast
 _RANGE_RX = re.compile(
     rf"""
@@ -287,46 +321,17 @@ _RANK_RX = re.compile(
 
 # --------------------------------------------------------------------------- fact objects
 
-_new_object = object.__new__
-_set_attribute = object.__setattr__
-
-
-def _plain_model(cls: type[Fact]) -> bool:
-    """True when ``cls`` validates nothing beyond its field types (no validators, no hooks)."""
-    decorators = cls.__pydantic_decorators__
-    return not (
-        decorators.validators or decorators.field_validators or decorators.root_validators
-        or decorators.model_validators or cls.__pydantic_post_init__ or cls.__private_attributes__
-        or cls.__pydantic_root_model__ or cls.model_config.get("extra") == "allow"
-    )
-
-
-# Field defaults in declaration order (required fields are always given by the extractor).
-_FIELDS = {cls: {name: field.default for name, field in cls.model_fields.items()}
-           for cls in (Metric, DateRef, Recognition) if _plain_model(cls)}
+#: Defaults of the optional fields of each fact kind (all immutable), given to
+#: ``model_construct`` explicitly: resolving them there costs more than the rest of it.
+_DEFAULTS = {cls: {name: f.default for name, f in cls.model_fields.items() if not f.is_required()}
+             for cls in (Metric, DateRef, Recognition)}
 
 
 def _fact(cls: type[_F], **values: object) -> _F:
-    """``cls(**values)`` without re-validating values the extractor built with the right types.
-
-    pydantic's validation of a fact costs about 3 µs, a third of the whole extraction of the
-    sample; every value here is already a str, int, float, float pair, bool or enum member, and
-    every offset comes from a match, so the instance is filled in the way
-    ``BaseModel.model_construct`` does (same ``__dict__`` order, same ``model_fields_set``).
-    Models with validators or hooks are built normally.  ``tests/test_extract.py`` checks that
-    every fact equals its validated copy.
-    """
-    defaults = _FIELDS.get(cls)
-    if defaults is None:
-        return cls(**values)
-    fields = defaults.copy()
-    fields.update(values)
-    obj = _new_object(cls)
-    _set_attribute(obj, "__dict__", fields)
-    _set_attribute(obj, "__pydantic_fields_set__", set(values))
-    _set_attribute(obj, "__pydantic_extra__", None)
-    _set_attribute(obj, "__pydantic_private__", None)
-    return obj
+    """``cls(**values)`` without re-validating values the extractor built with the right types
+    (pydantic's public ``model_construct``; validation would cost about 3 µs a fact).
+    ``tests/test_extract.py`` checks that every fact equals its validated copy."""
+    return cls.model_construct(**{**_DEFAULTS[cls], **values})
 
 
 # --------------------------------------------------------------------------- helpers
@@ -348,10 +353,6 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a < end and start < b for a, b in spans)
-
-
 def _qualifier(*parts: str | None) -> str | None:
     out: list[str] = []
     for p in parts:
@@ -366,9 +367,15 @@ def _qualifier(*parts: str | None) -> str | None:
 # --------------------------------------------------------------------------- extractors
 
 
-def _dates(text: str, year: int | None) -> list[DateRef]:
+def _dates(text: str, year: int | None, starts: list[tuple[int, bool]]) -> list[DateRef]:
+    """The dates of ``text``; ``starts`` are its number starts (``_NUM_START_RX``)."""
     out: list[DateRef] = []
-    for m in _DATE_RX.finditer(text):
+    pos = 0
+    match = _DATE_RX.match
+    for n, _pre in starts:
+        if n < pos or text[n] not in _ASCII_DIGITS or (m := match(text, n)) is None:
+            continue
+        pos = m.end()
         py1, py2, y, ym, yd, ypart, mo, d, part = m.groups()
         start, end = m.span()
         if py1:
@@ -453,11 +460,16 @@ def _single_metric(m: re.Match[str]) -> Metric | None:
 _ONE = 1  # a taken character in the mask of _metrics
 
 
-def _metrics(text: str, taken_spans: list[tuple[int, int]]) -> list[Metric]:
+def _metrics(
+    text: str, taken_spans: list[tuple[int, int]], starts: list[tuple[int, bool]]
+) -> list[Metric]:
     """Ranges first, then single figures; none overlapping ``taken_spans`` (dates, names) or
-    each other.
+    each other.  ``starts`` are the number starts of ``text`` (``_NUM_START_RX``).
 
-    Taken characters are marked in a byte mask so that the overlap test is one ``find``.
+    Single figures are what ``_METRIC_RX.search`` finds from the start, retrying one character
+    further after a match that is not a metric: it is tried at each number start and at the
+    prefix characters just before it, in text order.  Taken characters are marked in a byte
+    mask so that the overlap test is one ``find``.
     """
     out: list[Metric] = []
     mask = bytearray(len(text))
@@ -473,19 +485,32 @@ def _metrics(text: str, taken_spans: list[tuple[int, int]]) -> list[Metric]:
                 out.append(metric)
                 mask[start:end] = b"\x01" * (end - start)
     classes = "级" in text  # 10万吨级泊位: a size class, not an amount
-    pos = 0
-    search = _METRIC_RX.search
-    while (m := search(text, pos)) is not None:
-        start, end = m.span()
-        if mask.find(_ONE, start, end) < 0 and not (classes and _CLASS_AFTER_RX.match(text, end)):
-            metric = _single_metric(m)
-            if metric is not None:
-                out.append(metric)
-                mask[start:end] = b"\x01" * (end - start)
-                pos = end
-                continue
-        pos = start + 1
+    match = _METRIC_RX.match
+    pos = 0  # the next position to try
+    for n, prefixed in starts:
+        if n < pos:
+            continue
+        p = n - _PRE_MAX if prefixed and n - _PRE_MAX > pos else (pos if prefixed else n)
+        while p <= n:
+            if (p == n or text[p] in _PRE_FIRST) and (m := match(text, p)) is not None:
+                end = m.end()
+                if mask.find(_ONE, p, end) < 0 and not (classes and _CLASS_AFTER_RX.match(text, end)):
+                    metric = _single_metric(m)
+                    if metric is not None:
+                        out.append(metric)
+                        mask[p:end] = b"\x01" * (end - p)
+                        p = end
+                        continue
+            p += 1
+        pos = p
     return out
+
+
+def _visit(clause: str) -> re.Match[str] | None:
+    """``_WHO_VISIT.match(clause)``, skipped when none of the words it needs occurs."""
+    if "来潍" in clause or "调研" in clause or "考察" in clause or "视察" in clause:
+        return _WHO_VISIT.match(clause)
+    return None
 
 
 def _clause_start(text: str, at: int) -> int:
@@ -506,7 +531,7 @@ def _who_before(text: str, at: int) -> tuple[str | None, int]:
         clause = clause[: tail.start()]
     if clause.startswith("对") or not clause:
         return _visitor_before(text, start), at
-    visit = _WHO_VISIT.match(clause)
+    visit = _visit(clause)
     if visit and _WHO_OK.search(visit.group(1)):
         return visit.group(1), at
     if _WHO_OK.search(clause) and len(clause) <= 40:
@@ -523,7 +548,7 @@ def _visitor_before(text: str, at: int) -> str | None:
             return None
         end -= 1
         start = _clause_start(text, end)
-        visit = _WHO_VISIT.match(text[start:end])
+        visit = _visit(text[start:end])
         if visit and _WHO_OK.search(visit.group(1)):
             return visit.group(1)
     return None
@@ -604,6 +629,8 @@ def _recognitions(text: str) -> list[Recognition]:
 
 def _drop_contained(recs: list[Recognition]) -> list[Recognition]:
     """Keep the longest of recognitions of one type that contain each other."""
+    if len(recs) < 2:
+        return recs
     recs.sort(key=lambda r: (r.start, -r.end))
     kept: list[Recognition] = []
     for r in recs:
@@ -621,22 +648,65 @@ def extract_item_facts(text: str, year: int | None) -> tuple[Fact, ...]:
 
     ``year`` is the report's year, given to dates written without one (``12月24日``).
     """
-    dates = _dates(text, year)
-    metrics = _metrics(text, [(d.start, d.end) for d in dates] + _protected_spans(text))
+    starts = [(m.start(), m.group(1) is not None) for m in _NUM_START_RX.finditer(text)]
+    dates = _dates(text, year, starts) if starts else []
+    metrics = _metrics(text, [(d.start, d.end) for d in dates] + _protected_spans(text), starts) if starts else []
     facts: list[Fact] = [*_recognitions(text), *metrics, *dates]
     facts.sort(key=lambda f: (f.start, _KIND_ORDER[f.kind], -f.end))
     return tuple(facts)
 
 
+_NOT_IN_KEY = re.compile(r"[\s“”‘’\"'「」『』]+")
+
+
+def _recognition_key(r: Recognition) -> tuple[RecognitionType, str | None, str | None, str]:
+    raw = _NOT_IN_KEY.sub("", unicodedata.normalize("NFKC", r.raw))
+    return (r.type, r.by, r.outlet, raw)
+
+
+def distinct_recognitions(facts: Iterable[Fact], *, title_end: int | None = None) -> list[Recognition]:
+    """The recognitions among ``facts`` with repeats dropped, for counting them.
+
+    An item often states a recognition in its title and again in its body
+    (``科技工作者建议获省委主要领导批示`` … ``获省委主要领导批示``).  Two recognitions are the same when
+    type, ``by``, ``outlet`` and raw text agree; the raw text is compared after NFKC
+    normalisation without white space and quotation marks.  The first of each is kept, in the
+    order of ``facts``; other facts are ignored and ``facts`` itself is left as it is (every
+    recognition stays in ``WorkItem.facts``, with its own offsets).
+
+    With ``title_end`` (``len(item.title) + len(item.title_mark)``), only a repeat of a
+    recognition stated in the title (starting before ``title_end``) is dropped: two equal ones
+    in the body (``居全国第一`` said of two different things) both count.
+    """
+    seen: set[tuple[RecognitionType, str | None, str | None, str]] = set()
+    out: list[Recognition] = []
+    for fact in facts:
+        if not isinstance(fact, Recognition):
+            continue
+        key = _recognition_key(fact)
+        if key in seen:
+            continue
+        if title_end is None or fact.start < title_end:
+            seen.add(key)
+        out.append(fact)
+    return out
+
+
+def _updated(model: _M, field: str, value: object) -> _M:
+    """``model`` with one field replaced (a shallow copy, as pydantic's ``model_copy``)."""
+    return model.model_copy(update={field: value})
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
 def extract_facts(report: Report) -> Report:
     """A copy of ``report`` with every item's ``facts`` filled from its text."""
+    year = report.year
     departments = tuple(
-        dep.model_copy(
-            update={"items": tuple(
-                item.model_copy(update={"facts": extract_item_facts(item.text, report.year)})
-                for item in dep.items
-            )}
-        )
+        _updated(dep, "items", tuple(
+            _updated(item, "facts", extract_item_facts(item.text, year)) for item in dep.items
+        ))
         for dep in report.departments
     )
-    return report.model_copy(update={"departments": departments})
+    return _updated(report, "departments", departments)

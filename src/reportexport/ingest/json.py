@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..model import Diagnostic, Report, Severity
 
 #: Characters XML 1.0 cannot hold (a hand-edited JSON may carry them).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _json_path(loc: tuple) -> str:
@@ -64,6 +64,8 @@ def clean_report(report: Report, name: str) -> Report:
         ))
     edited = []
     for d, department in enumerate(data["departments"]):
+        if department["name"] is not None and not department["name"].strip():
+            department["name"] = None  # an empty name is no name
         if department["name"] and department["name"] not in department["heading"]:  # renamed by a person
             department["heading"] = department["label"] + department["name"]
             edited.append(f"departments[{d}].name")

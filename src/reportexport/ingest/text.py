@@ -50,7 +50,8 @@ PARAGRAPH_END = "。！？!?；：:…”’）)」』】"
 _OPENERS = "“‘《（(「『【〔〈"
 _CLOSERS = "”’》）)」』】〕〉"
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\S)[ \t\u00a0]+(?=[，。、；：？！）》”’」』】])")
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+#: XML-illegal characters, C1 controls (mis-decoding debris) and lone surrogates.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 _INVISIBLE = re.compile("[\u200b\ufeff]")
 _DEBRIS = re.compile(

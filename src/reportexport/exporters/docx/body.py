@@ -210,7 +210,7 @@ def department_heading(dep: Department, continued_name: str | None) -> str:
         if continued_name and dep.numeral:
             return f"{dep.numeral}、{name}"
         return name
-    if dep.heading:
+    if dep.heading and dep.name:  # as written; a heading without a name gets the display name
         return dep.heading
     label = dep.label or (f"{dep.numeral}、" if dep.numeral else "")
     return f"{label}{dep.display_name}"

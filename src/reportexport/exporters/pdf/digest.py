@@ -108,7 +108,7 @@ def department_title(dep: Department, continued_name: str | None) -> str:
     """Heading of a department: ``十三、潍坊日报社``; the continued section by its display name."""
     if dep.continued and not dep.name:
         return f"{continued_name}（续上版）" if continued_name else dep.display_name
-    if dep.heading:
+    if dep.heading and dep.name:  # as written; a heading without a name gets the display name
         return dep.heading
     return f"{dep.label}{dep.display_name}" if dep.label else dep.display_name
 
