@@ -209,3 +209,54 @@ def test_sheet_saved_by_libreoffice_reads_back(sample_report: Report, tmp_path: 
     # LibreOffice kept the drop-down
     (dv,) = openpyxl.load_workbook(resaved)["工作台账"].data_validations.dataValidation
     assert dv.type == "list" and "I2:I62" in str(dv.sqref)
+
+
+def test_cli_round_trip_edited_sheet_flows_into_word_and_pdf(tmp_path: Path) -> None:
+    """xlsx → edit (statuses, owners, notes, re-sort, delete a row) → docx/pdf --tracking."""
+    import subprocess
+    import sys
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "reportexport.cli", *args], capture_output=True, text=True, timeout=300)
+
+    sheet_path = tmp_path / "台账.xlsx"
+    assert cli("xlsx", "-o", str(sheet_path)).returncode == 0
+    book = openpyxl.load_workbook(sheet_path)
+    ws = book["工作台账"]
+    header = [c.value for c in ws[1]]
+    col = {name: header.index(name) + 1 for name in ("完成状态", "责任人", "备注", "事项ID")}
+    rows = {ws.cell(r, col["事项ID"]).value: r for r in range(2, ws.max_row + 1)}
+    for item_id in ("d13-i1", "d13-i2", "d20-i1"):
+        ws.cell(rows[item_id], col["完成状态"]).value = "已完成"
+    ws.cell(rows["d13-i1"], col["责任人"]).value = "张三"
+    ws.cell(rows["d13-i1"], col["备注"]).value = "12月底前报送"
+    ws.cell(rows["d14-i2"], col["完成状态"]).value = "滞后"
+    values = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    values.reverse()  # re-sorted by someone
+    values = [v for v in values if v[col["事项ID"] - 1] != "d15-i3"]  # a row deleted
+    ws.delete_rows(2, ws.max_row - 1)
+    for v in values:
+        ws.append(v)
+    book.save(sheet_path)
+
+    docx_path = tmp_path / "汇总.docx"
+    result = cli("docx", "--tracking", str(sheet_path), "-o", str(docx_path))
+    assert result.returncode == 0, result.stderr
+    assert "d15-i3" in result.stderr  # the deleted row is reported, not silently dropped
+    document = Document(str(docx_path))
+    table = document.tables[0]
+    header_cells = [c.text for c in table.rows[0].cells]
+    done = header_cells.index("已完成")
+    total = [c.text for c in table.rows[-1].cells]
+    assert total[done] == "3"
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "完成状态：已完成；责任人：张三；备注：12月底前报送。" in text
+    assert "完成状态：滞后。" in text
+
+    pdf_path = tmp_path / "摘要.pdf"
+    assert cli("pdf", "--tracking", str(sheet_path), "-o", str(pdf_path)).returncode == 0
+    pdf_text = "".join(page.extract_text() for page in PdfReader(str(pdf_path)).pages).replace(" ", "").replace("\n", "")
+    assert "张三" in pdf_text and "12月底前报送" in pdf_text

@@ -359,6 +359,7 @@ def _item(b: BodyBuilder, est: _PageEstimate, item: WorkItem, brief: bool) -> No
             runs += b.run("关键数据：", "key_figures") + b.run("、".join(figures) + "。")
         b.add(b.para("body", runs))
         est.add_text(lead + "关键数据：" + "、".join(figures))
+        _tracking(b, est, item)
         return
     if item.title_mark == "":
         b.add(b.para("heading2", b.run(lead)))
@@ -372,6 +373,22 @@ def _item(b: BodyBuilder, est: _PageEstimate, item: WorkItem, brief: bool) -> No
         lines[0] = lead + item.title_mark + lines[0]
     for line in lines:
         est.add_text(line)
+    _tracking(b, est, item)
+
+
+def tracking_text(item: WorkItem) -> str:
+    """``完成状态：已完成；责任人：张三；备注：…`` from the tracking sheet, or ''."""
+    parts = [f"{label}：{value}" for label, value in (("完成状态", item.status), ("责任人", item.owner), ("备注", item.note))
+             if value]
+    return "；".join(parts) + "。" if parts else ""
+
+
+def _tracking(b: BodyBuilder, est: _PageEstimate, item: WorkItem) -> None:
+    """The item's tracking fields (status, owner, note) as a line of their own."""
+    text = tracking_text(item)
+    if text:
+        b.add(b.para("body", b.run(text, "key_figures")))
+        est.add_text(text)
 
 
 def _toc(b: BodyBuilder, headings: list[str], bookmarks: list[str], pages: dict[str, int]) -> Iterator[str]:
