@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from ...model import Department, Metric, Recognition, RecognitionType, Report, WorkItem
+from ...figures import item_recognitions
+from ...model import Department, Metric, RecognitionType, Report, WorkItem
 from .styles import safe_id
 
 # Characters XML 1.0 cannot carry (C0 controls except tab/newline/CR, surrogates, FFFE/FFFF).
@@ -227,12 +228,8 @@ def count(dep: Department, done_status: str | None) -> Counts:
     """Items, endorsements (批示肯定), awards (获奖) and finished items of one department."""
     c = Counts(items=len(dep.items))
     for item in dep.items:
-        for fact in item.facts:
-            if isinstance(fact, Recognition):
-                if fact.type is RecognitionType.endorsement:
-                    c.endorsements += 1
-                elif fact.type is RecognitionType.award:
-                    c.awards += 1
+        c.endorsements += len(item_recognitions(item, RecognitionType.endorsement))
+        c.awards += len(item_recognitions(item, RecognitionType.award))
         if done_status is not None and item.status == done_status:
             c.done += 1
     return c

@@ -17,6 +17,7 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
+from ...figures import item_recognitions
 from ...model import Department, Metric, Recognition, RecognitionType, Report, WorkItem
 from .fontsetup import PdfFonts
 from .paragraph import REPLACEMENT, CJKParagraph, FontBook, Span, TextStyle
@@ -155,7 +156,7 @@ def _metrics(item: WorkItem) -> list[Metric]:
 
 
 def _recognitions(item: WorkItem, *types: RecognitionType) -> list[Recognition]:
-    return [f for f in item.facts if isinstance(f, Recognition) and (not types or f.type in types)]
+    return item_recognitions(item, *types)  # counted as every output counts them
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -249,7 +250,7 @@ class DigestBuilder:
         values = [(str(len(r.departments)), "部门（单位）"), (str(r.item_count), "重点工作事项")]
         if self.has_facts:
             items = [i for _, i in r.items()]
-            endorsed = sum(1 for i in items if _recognitions(i, RecognitionType.endorsement))
+            endorsed = sum(len(_recognitions(i, RecognitionType.endorsement)) for i in items)
             awards = sum(len(_recognitions(i, RecognitionType.award)) for i in items)
             others = sum(len(_recognitions(i, RecognitionType.selection, RecognitionType.publication,
                                            RecognitionType.ranking)) for i in items)
