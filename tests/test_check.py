@@ -72,3 +72,39 @@ def test_check_names_an_item_changed_in_the_xlsx(outputs: Path, tmp_path: Path, 
     failed = [r for r in run_checks(sample_report, damaged) if not r.ok]
     assert [r.fmt for r in failed] == ["xlsx"]
     assert "d20-i3" in failed[0].detail
+
+
+def test_parallel_and_serial_all_give_identical_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportexport.api as api
+    from reportexport.api import export_all, load_report
+
+    report = load_report([])
+    monkeypatch.setattr(api, "PARALLEL_ITEMS", 1)  # the sample is small: force the process pool
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    serial.mkdir()
+    parallel.mkdir()
+    export_all(report, serial, ["json", "docx", "xlsx", "pdf"], jobs=1)
+    export_all(report, parallel, ["json", "docx", "xlsx", "pdf"], jobs=2)
+    for suffix in (".json", ".docx", ".xlsx", ".pdf"):
+        assert (serial / f"{STEM}{suffix}").read_bytes() == (parallel / f"{STEM}{suffix}").read_bytes(), suffix
+    assert all(r.ok for r in run_checks(report, parallel))
+    assert sorted(p.name for p in parallel.iterdir()) == sorted(p.name for p in serial.iterdir())
+
+
+def test_a_failing_format_in_the_pool_leaves_every_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportexport.api as api
+    from reportexport.api import export_all, load_report
+    from reportexport.errors import StrictModeError
+    from reportexport.exporters import ExportOptions
+
+    bad = Path(__file__).parent / "fixtures" / "bad" / "outside_every_font.txt"
+    report = load_report([bad])
+    monkeypatch.setattr(api, "PARALLEL_ITEMS", 1)
+    old = {}
+    for suffix in (".json", ".docx", ".xlsx", ".pdf", ".manifest.json"):
+        path = tmp_path / f"outside_every_font{suffix}"
+        path.write_bytes(b"old")
+        old[path] = b"old"
+    with pytest.raises(StrictModeError, match="U\\+1F600"):
+        export_all(report, tmp_path, ["json", "docx", "xlsx", "pdf"], ExportOptions(strict=True), jobs=2)
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == old

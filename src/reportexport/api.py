@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -145,32 +146,45 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+#: From this many items on, ``export_all`` runs the exporters in parallel processes.
+PARALLEL_ITEMS = 1500
+#: Slowest first, so the longest export starts at once.
+_COST_ORDER = ("pdf", "xlsx", "docx")
+
+
 def export_all(report: Report, folder: Path, formats: Sequence[str], options: object | None = None,
-               inputs: Sequence[Path] = ()) -> dict:
+               inputs: Sequence[Path] = (), jobs: int | None = None) -> dict:
     """Write every format of ``report`` into ``folder`` plus ``<stem>.manifest.json``; returns the manifest.
 
-    All or nothing: every file is written to a temporary name first and the files are
-    renamed into place only when every exporter has succeeded, so a refusal (``--strict``)
-    or a crash in the last exporter leaves all previous outputs as they were.
+    All or nothing: every file is staged under a hidden name first and the files are renamed
+    into place only when every exporter has succeeded, so a refusal (``--strict``) or a
+    crash in the last exporter leaves all previous outputs as they were.  A large report
+    (``PARALLEL_ITEMS``) is exported by parallel processes (``jobs``, default: the cores).
     """
-    import contextlib
     import json
 
     from . import __version__
     from .exporters import ExportOptions, get_exporter
-    from .io import atomic_path
+    from .io import commit, discard, staged_path
 
     opts = options if isinstance(options, ExportOptions) else ExportOptions()
     exporters = {name: get_exporter(name) for name in formats}  # fail early on an unknown format
-    outputs = []
+    targets = {name: default_output(report, exp.suffix, folder) for name, exp in exporters.items()}
+    staged: dict[str, Path] = {}
     found: list[Diagnostic] = []
-    with contextlib.ExitStack() as stack:
-        for name, exporter in exporters.items():
-            target = default_output(report, exporter.suffix, folder)
-            tmp = stack.enter_context(atomic_path(target))
-            exporter.export(report, tmp, opts)
-            found.extend(getattr(exporter, "last_warnings", None) or [])
-            outputs.append({"format": name, "path": target.name, "sha256": sha256_file(tmp), "bytes": tmp.stat().st_size})
+    try:
+        workers = min(jobs or os.cpu_count() or 1, len(exporters))
+        if workers > 1 and report.item_count >= PARALLEL_ITEMS:
+            staged, found = _export_parallel(report, targets, opts, workers)
+        else:
+            for name, exporter in exporters.items():
+                box: list[Path] = []
+                with staged_path(targets[name], box) as tmp:
+                    exporter.export(report, tmp, opts)
+                staged[name] = box[0]
+                found.extend(getattr(exporter, "last_warnings", None) or [])
+        outputs = [{"format": name, "path": targets[name].name, "sha256": sha256_file(staged[name]),
+                    "bytes": staged[name].stat().st_size} for name in exporters]
         manifest = {
             "tool": "reportexport",
             "version": __version__,
@@ -188,7 +202,58 @@ def export_all(report: Report, folder: Path, formats: Sequence[str], options: ob
             "outputs": outputs,
         }
         target = default_output(report, ".manifest.json", folder)
-        tmp = stack.enter_context(atomic_path(target))
-        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        box = []
+        with staged_path(target, box) as tmp:
+            tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        staged["manifest"] = box[0]
+        targets["manifest"] = target
+    except BaseException:
+        for path in staged.values():
+            discard(path)
+        raise
+    for name, path in staged.items():
+        commit(path, targets[name])
     manifest["manifest"] = target.name
     return manifest
+
+
+def _export_parallel(report: Report, targets: dict[str, Path], options: object,
+                     workers: int) -> tuple[dict[str, Path], list[Diagnostic]]:
+    """Each format in a process of its own; the report travels as JSON (fast to validate)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    data = report.model_dump_json()
+    order = sorted(targets, key=lambda n: _COST_ORDER.index(n) if n in _COST_ORDER else len(_COST_ORDER))
+    staged: dict[str, Path] = {}
+    found: list[Diagnostic] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {name: pool.submit(_stage_one, data, name, targets[name], options, os.getpid()) for name in order}
+        errors = []
+        for name in order:
+            try:
+                path, warnings = futures[name].result()
+            except BaseException as exc:  # noqa: BLE001 — collect, drop the others, re-raise the first
+                errors.append(exc)
+                continue
+            staged[name] = path
+            found.extend(warnings)
+        if errors:
+            for path in staged.values():
+                from .io import discard
+
+                discard(path)
+            raise errors[0]
+    return {name: staged[name] for name in targets}, found
+
+
+def _stage_one(data: str, fmt: str, target: Path, options: object, owner: int) -> tuple[Path, list[Diagnostic]]:
+    """Worker: export one format to a staged file owned (for clean-up) by the parent."""
+    from .exporters import get_exporter
+    from .io import staged_path
+
+    report = Report.model_validate_json(data)
+    exporter = get_exporter(fmt)
+    box: list[Path] = []
+    with staged_path(target, box, owner=owner) as tmp:
+        exporter.export(report, tmp, options)  # type: ignore[arg-type]
+    return box[0], list(getattr(exporter, "last_warnings", None) or [])

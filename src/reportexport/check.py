@@ -222,13 +222,20 @@ def check_pdf(report: Report, path: Path, options: dict) -> list[Check]:
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
-    # two readers: pypdf, and poppler's pdftotext (it honours /ActualText for characters drawn
-    # as □, but may move a line that starts with a space); a check holds if one reader agrees
-    raws = ["\n".join(page.extract_text() or "" for page in reader.pages), _pdf_text(path) or ""]
-    texts = [squash("".join(_without_page_furniture(raw, report.title))) for raw in raws if raw]
+    # two readers: poppler's pdftotext (fast; honours /ActualText for characters drawn as □,
+    # but may move a line that starts with a space) and pypdf; a check holds if one agrees
     full = bool(options.get("full", False))
-    attempts = [_order_checks("pdf", report, text, full=full) for text in texts]
-    checks = [next((c for c in group if c.ok), group[0]) for group in zip(*attempts)]
+    texts: list[str] = []
+    checks: list[Check] = []
+    for read in (lambda: _pdf_text(path), lambda: "\n".join(page.extract_text() or "" for page in reader.pages)):
+        raw = read()
+        if not raw:
+            continue
+        texts.append(squash("".join(_without_page_furniture(raw, report.title))))
+        attempt = _order_checks("pdf", report, texts[-1], full=full)
+        checks = attempt if not checks else [old if old.ok else new for old, new in zip(checks, attempt)]
+        if all(c.ok for c in checks):
+            break
     if full and not all(c.ok for c in checks):  # an item may read back whole in one reader only
         lost = [f"item {i.id} {i.title}" for _, i in report.items() if not any(squash(i.text) in t for t in texts)]
         checks[-1] = Check("pdf", "every item's text in full", not lost, _describe(lost, "text missing or changed") if lost else "")

@@ -25,6 +25,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+#: ``all`` reads its outputs back (``check``) by default up to this many items.
+CHECK_ITEMS = 5000
+
 Inputs = Annotated[
     Optional[list[Path]],
     typer.Argument(help="Report text(s) (.txt, UTF-8/GB18030) or model JSON; several pages merge. Default: the bundled sample."),
@@ -169,7 +172,8 @@ def all_(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output folder (default: out/).")] = None,
     formats: Annotated[Optional[str], typer.Option("--formats", help="Comma-separated formats (default: every registered one).")] = None,
     batch: Annotated[Optional[Path], typer.Option("--batch", help="Export every report (.txt/.json) in this folder.")] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes for --batch (default: number of cores).")] = None,
+    check: Annotated[Optional[bool], typer.Option("--check/--no-check", help=f"Read the outputs back and compare (default: on up to {CHECK_ITEMS} items).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes for --batch and for the formats of a large report (default: number of cores).")] = None,
     template: Template = None, brief: Brief = False, toc: Toc = False, embed_fonts: EmbedFonts = False,
     full: Full = False, system_fonts: SystemFonts = False, font: FontOpt = None, tracking: Tracking = None,
     config: ConfigOpt = None, strict: Strict = False, continued_name: ContinuedName = None,
@@ -196,7 +200,7 @@ def all_(
             raise typer.Exit(1 if failed else 0)
         report, settings = _load(inputs, config, strict, continued_name, tracking)
         options = _options(settings, strict=strict, **flags)
-        manifest = export_all(report, folder, chosen, options, inputs=inputs or [sample_path()])
+        manifest = export_all(report, folder, chosen, options, inputs=inputs or [sample_path()], jobs=jobs)
     except ReportExportError as exc:
         raise _fail(exc) from None
     _show_warnings(report)
@@ -205,7 +209,10 @@ def all_(
     for entry in manifest["outputs"]:
         typer.echo(str(folder / entry["path"]))
     typer.echo(str(folder / manifest["manifest"]))
-    if {"docx", "xlsx", "pdf"} <= set(chosen) and _print_checks(report, folder):
+    if check is None and report.item_count > CHECK_ITEMS:
+        typer.echo(f"read-back check skipped for {report.item_count} items (it takes longer than the export); "
+                   "run `reportexport check` or pass --check", err=True)
+    elif check is not False and {"docx", "xlsx", "pdf"} <= set(chosen) and _print_checks(report, folder):
         raise typer.Exit(1)
 
 

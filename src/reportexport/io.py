@@ -46,6 +46,22 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
     If the block raises, the temporary file is dropped and ``path`` is left as it was.
     """
+    staged: list[Path] = []
+    with staged_path(path, staged) as tmp:
+        yield tmp
+    commit(staged[0], path)
+
+
+@contextlib.contextmanager
+def staged_path(path: Path, staged: list[Path], owner: int | None = None) -> Iterator[Path]:
+    """Like :func:`atomic_path`, but stop short of the rename: when the block ends the
+    complete file has a hidden name (appended to ``staged``) and :func:`commit` puts it in
+    place.  Several outputs can so be written (even by other processes) and then be put in
+    place together, or all dropped with :func:`discard`.  ``owner`` is the process that will
+    commit (default: this one); the staged file carries its pid, so another export removes it
+    as stale only once that process is gone.
+    """
+    owner = owner or os.getpid()
     path = Path(path)
     check_output_path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -58,22 +74,40 @@ def atomic_path(path: Path) -> Iterator[Path]:
                 yield Path(f"/proc/self/fd/{fd}")
                 os.fsync(fd)
                 os.fchmod(fd, mode)
-                _link_into_place(fd, path)
+                staged.append(_link_hidden(fd, path, owner))
             finally:
                 os.close(fd)
         return
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part", dir=folder)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.{owner}.", suffix=".part", dir=folder)
     os.close(handle)
     tmp = Path(name)
+    done = False
     try:
         with _translate_errors(path):
             yield tmp
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             os.chmod(tmp, mode)
-            os.replace(tmp, path)
+            staged.append(tmp)
+            done = True
     finally:
-        _remove_quietly(tmp)
+        if not done:
+            _remove_quietly(tmp)
+
+
+def commit(staged: Path, path: Path) -> None:
+    """Rename a staged file over ``path`` (atomic); the staged file is gone afterwards."""
+    with _translate_errors(path):
+        try:
+            os.replace(staged, path)
+        except BaseException:
+            _remove_quietly(staged)
+            raise
+
+
+def discard(staged: Path) -> None:
+    """Drop a staged file that will not be committed."""
+    _remove_quietly(staged)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -117,9 +151,9 @@ def _unnamed_file(folder: Path) -> int | None:
         return None  # not supported by this file system: use a named temporary file
 
 
-def _link_into_place(fd: int, path: Path) -> None:
-    """Give the unnamed file a hidden name, then rename it over ``path`` (atomic)."""
-    hidden = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part"
+def _link_hidden(fd: int, path: Path, owner: int) -> Path:
+    """Give the unnamed file a hidden name next to ``path`` (``.<name>.<owner pid>.<random>.part``)."""
+    hidden = path.parent / f".{path.name}.{owner}.{secrets.token_hex(4)}.part"
     folder_fd = os.open(path.parent if str(path.parent) else ".", os.O_RDONLY | os.O_DIRECTORY)
     try:
         # a directory fd makes Python call linkat(..., AT_SYMLINK_FOLLOW), which links the
@@ -127,11 +161,7 @@ def _link_into_place(fd: int, path: Path) -> None:
         os.link(f"/proc/self/fd/{fd}", hidden.name, dst_dir_fd=folder_fd, follow_symlinks=True)
     finally:
         os.close(folder_fd)
-    try:
-        os.replace(hidden, path)
-    except BaseException:
-        _remove_quietly(hidden)
-        raise
+    return hidden
 
 
 def _alive(pid: int) -> bool:
