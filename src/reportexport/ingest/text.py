@@ -261,30 +261,27 @@ def _looks_like_title(text: str) -> bool:
 # --------------------------------------------------------------------------- step 3: structure
 
 
-def first_sentence(text: str) -> tuple[str, str, str]:
-    """(sentence without its mark, the mark, the rest) — marks inside quotes do not count."""
+def _split_outside_quotes(text: str, marks: str, skip_first: bool = False) -> tuple[str, str, str] | None:
+    """(text before the first of ``marks`` outside quotes and brackets, the mark, the rest)."""
     depth = 0
     for i, ch in enumerate(text):
         if ch in _OPENERS:
             depth += 1
         elif ch in _CLOSERS:
             depth = max(0, depth - 1)
-        elif ch in SENTENCE_END and depth == 0:
+        elif ch in marks and depth == 0 and not (skip_first and i == 0):
             return text[:i], ch, text[i + 1 :]
-    return text, "", ""
+    return None
+
+
+def first_sentence(text: str) -> tuple[str, str, str]:
+    """(sentence without its mark, the mark, the rest) — marks inside quotes do not count."""
+    return _split_outside_quotes(text, SENTENCE_END) or (text, "", "")
 
 
 def lead_clause(sentence: str) -> tuple[str, str, str] | None:
     """(clause before the first ，, '，', the rest) outside quotes, or None."""
-    depth = 0
-    for i, ch in enumerate(sentence):
-        if ch in _OPENERS:
-            depth += 1
-        elif ch in _CLOSERS:
-            depth = max(0, depth - 1)
-        elif ch == "，" and depth == 0 and i > 0:
-            return sentence[:i], ch, sentence[i + 1 :]
-    return None
+    return _split_outside_quotes(sentence, "，", skip_first=True)
 
 
 def make_title(first: str, has_more: bool) -> tuple[str, str, str, str]:
