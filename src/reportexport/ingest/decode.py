@@ -94,9 +94,10 @@ def _utf8(data: bytes, name: str, label: str) -> Decoded:
     except UnicodeDecodeError as exc:
         line = data[: utf8_error.start].count(b"\n") + 1
         raise InputError(
-            f"line {line}: cannot decode as UTF-8 (byte 0x{data[utf8_error.start]:02x}) nor as GB18030 "
-            f"(byte offset {exc.start}); save the file as UTF-8",
+            f"cannot decode as UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start}) nor as "
+            f"GB18030 (offset {exc.start}); save the file as UTF-8",
             path=name,
+            line=line,
         ) from None
     return Decoded(text, "gb18030", [_note("decoded-gb18030", "not UTF-8 and no encoding label; read as GB18030 (GBK)", Severity.warning)])
 

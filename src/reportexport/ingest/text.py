@@ -321,7 +321,7 @@ def build_report(text: str, *, name: str | None = None, encoding: str | None = N
     cleaned = clean_lines(text, notes)
     if not any(ln.text for ln in cleaned.lines):
         what = "only page markers" if cleaned.markers else "no text"
-        raise InputError(f"the file holds {what}; nothing to export", path=name)
+        raise InputError(f"the file holds {what}; nothing to export", path=path or name)
     layout = detect_layout(cleaned.lines)
     paragraphs = build_paragraphs(cleaned.lines, layout, notes)
     for p in paragraphs:
