@@ -49,3 +49,20 @@ def test_batch_of_50_reports_and_2_bad_files(tmp_path: Path) -> None:
     assert len(rows) == 53 and rows[0][0] == "报告"
     assert sum(1 for r in rows[1:] if r[1] == "失败") == 2
     assert not list(out.glob("*.part")) and not list(out.glob(".*"))
+
+
+def test_two_inputs_with_one_name_are_not_both_exported(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    (src / "a.txt").write_text(synth_report(2, 2, seed=1), encoding="utf-8")
+    made = subprocess.run([sys.executable, "-m", "reportexport.cli", "parse", str(src / "a.txt"), "--json", str(src / "a.json")],
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    result = subprocess.run([sys.executable, "-m", "reportexport.cli", "all", "--batch", str(src), "-o", str(out), "-j", "2"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    failed = [r for r in index["results"] if not r["ok"]]
+    assert [Path(r["input"]).name for r in failed] == ["a.txt"] or [Path(r["input"]).name for r in failed] == ["a.json"]
+    assert "same name" in failed[0]["error"]

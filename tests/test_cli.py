@@ -126,3 +126,52 @@ def test_edited_json_title_flows_into_the_word_summary(tmp_path: Path) -> None:
     assert "围绕中心发出最强音（已修改）" in text
     assert "市改革发展研究中心（更名）" in text
     assert "围绕中心发出正能量最强音" not in text
+
+
+def test_all_with_a_font_option_writes_the_manifest(tmp_path: Path) -> None:
+    from .conftest import REPO
+
+    font = REPO / "fonts" / "LXGWWenKai-Regular.ttf"
+    result = run("all", "--font", f"song={font}", "-o", str(tmp_path), "--no-check")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "000_cf88b61c2d238c02.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["options"]["extra.fonts"] == {"song": str(font)}
+
+
+def test_outputs_of_a_json_input_are_named_after_it(tmp_path: Path) -> None:
+    source = tmp_path / "改过的.json"
+    assert run("parse", "--json", str(source)).returncode == 0
+    result = run("all", str(source), "-o", str(tmp_path), "--no-check", "--formats", "json,docx")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "改过的.docx").exists() and not (tmp_path / "000_cf88b61c2d238c02.docx").exists()
+
+
+def test_renamed_department_heading_and_duplicate_ids_in_json(tmp_path: Path) -> None:
+    from docx import Document
+
+    data = json.loads(run("parse", "--json", "-").stdout)
+    data["departments"][1]["name"] = "日报社"  # a part of the old name 潍坊日报社
+    edited = tmp_path / "renamed.json"
+    edited.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert run("docx", str(edited), "-o", str(tmp_path / "r.docx")).returncode == 0
+    text = [p.text for p in Document(str(tmp_path / "r.docx")).paragraphs]
+    assert "十三、日报社" in text and "十三、潍坊日报社" not in text
+
+    data["departments"][1]["items"].append(dict(data["departments"][1]["items"][1]))
+    edited.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run("docx", str(edited), "-o", str(tmp_path / "r.docx"))
+    assert result.returncode == 1
+    assert "departments[1].items[4].id" in result.stderr and "d13-i2" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("toml", "fragment"),
+    [('pdf = "x"\n', "[pdf]"), ("[xlsx]\nstatuses = []\n", "[xlsx.statuses]"), ("[docx\n", "not valid TOML")],
+)
+def test_bad_configuration_is_a_one_line_usage_error(toml: str, fragment: str, tmp_path: Path) -> None:
+    config = tmp_path / "reportexport.toml"
+    config.write_text(toml, encoding="utf-8")
+    result = run("xlsx", "--config", str(config), "-o", str(tmp_path / "x.xlsx"))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and fragment in result.stderr
+    assert "Traceback" not in result.stderr

@@ -340,10 +340,6 @@ def test_extract_facts_fills_every_item_and_leaves_input_alone(tiny_report: Repo
 
 # --------------------------------------------------------------------------- the sample
 
-def _api_available() -> bool:
-    return importlib.util.find_spec("reportexport.api") is not None
-
-
 def _load_eval_tool():
     spec = importlib.util.spec_from_file_location("facts_eval", REPO / "tools" / "facts_eval.py")
     assert spec and spec.loader
@@ -355,8 +351,6 @@ def _load_eval_tool():
 
 @pytest.fixture(scope="module")
 def sample_with_facts() -> Report:
-    if not _api_available():
-        pytest.skip("reportexport.api (the text reader) does not exist yet: the sample cannot be parsed")
     from reportexport.api import load_report
 
     return extract_facts(load_report([SAMPLE_TXT]))

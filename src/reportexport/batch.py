@@ -75,15 +75,28 @@ def run_batch(paths: Sequence[Path], folder: Path, formats: Sequence[str], optio
     """Export every path into ``folder`` in ``jobs`` processes (default: the number of cores)."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: dict[str, BatchResult] = {}
+    first_of_stem: dict[str, Path] = {}
+    todo = []
+    for path in paths:  # a.txt and a.json would write the same out/a.* files
+        if path.stem in first_of_stem:
+            results[str(path)] = BatchResult(str(path), False, f"{path}: has the same name as {first_of_stem[path.stem].name}; "
+                                             "its outputs would overwrite those of that report (rename one of them)")
+            if on_done:
+                on_done(results[str(path)], len(results), len(paths))
+        else:
+            first_of_stem[path.stem] = path
+            todo.append(path)
+    paths_to_run = todo
     if jobs == 1:
-        for path in paths:
+        for path in paths_to_run:
             result = export_one(path, folder, formats, options, strict)
             results[str(path)] = result
             if on_done:
                 on_done(result, len(results), len(paths))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            pending: set[Future[BatchResult]] = {pool.submit(export_one, p, folder, formats, options, strict) for p in paths}
+            pending: set[Future[BatchResult]] = {pool.submit(export_one, p, folder, formats, options, strict)
+                                                 for p in paths_to_run}
             try:
                 while pending:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)

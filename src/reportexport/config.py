@@ -62,7 +62,8 @@ class PdfSettings(_Section):
 
 
 class XlsxSettings(_Section):
-    statuses: tuple[str, ...] = ("已完成", "推进中", "未启动", "滞后")
+    statuses: tuple[str, ...] = Field(default=("已完成", "推进中", "未启动", "滞后"), min_length=1,
+                                      description="The 完成状态 drop-down; the first counts as done.")
 
 
 class Settings(_Section):
@@ -88,16 +89,23 @@ def load_settings(path: Path | None = None) -> Settings:
         data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from None
-    base = path.parent
-    for role, value in data.get("pdf", {}).get("fonts", {}).items():
-        if isinstance(value, str) and not Path(value).is_absolute():
-            data["pdf"]["fonts"][role] = str(base / value)
-    template = data.get("docx", {}).get("template")
-    if isinstance(template, str) and not Path(template).is_absolute():
-        data["docx"]["template"] = str(base / template)
     try:
-        return Settings.model_validate({**data, "source": str(path)})
+        settings = Settings.model_validate({**data, "source": str(path)})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"[{where}] {first['msg']}", path=str(path)) from None
+    return _relative_to(settings, path.parent)
+
+
+def _relative_to(settings: Settings, base: Path) -> Settings:
+    """Font files and the template named relative to the configuration file's folder."""
+    def absolute(value: str) -> str:
+        return value if Path(value).is_absolute() else str(base / value)
+
+    fonts = {role: absolute(value) for role, value in settings.pdf.fonts.items()}
+    template = absolute(settings.docx.template) if settings.docx.template else None
+    return settings.model_copy(update={
+        "pdf": settings.pdf.model_copy(update={"fonts": fonts}),
+        "docx": settings.docx.model_copy(update={"template": template}),
+    })

@@ -32,7 +32,8 @@ DEFAULT_ALL = ("json", "docx", "xlsx", "pdf")
 class ExportOptions:
     """Options of one export run, shared by every exporter (each reads what it knows).
 
-    ``extra`` carries options of third-party exporters (``--option key=value``).
+    ``extra`` carries options without a field of their own (``fonts``: role → file from
+    ``--font``) and options of third-party exporters.
     """
 
     settings: Settings = field(default_factory=Settings)
@@ -58,8 +59,19 @@ class ExportOptions:
             "system_fonts": self.system_fonts,
             "strict": self.strict,
             "config": self.settings.source,
-            **{f"extra.{k}": v for k, v in sorted(self.extra.items())},
+            **{f"extra.{k}": _plain(v) for k, v in sorted(self.extra.items())},
         }
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready copy of an option value (paths become strings)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
 
 
 @runtime_checkable

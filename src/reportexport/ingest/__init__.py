@@ -51,7 +51,10 @@ def read_path(path: Path) -> Report:
     if path.suffix.lower() == ".json" or decoded.text.lstrip().startswith("{"):
         from .json import report_from_json
 
-        return report_from_json(decoded.text, str(path))
+        report = report_from_json(decoded.text, str(path))
+        # outputs are named after the file given (out/<this name>.docx), not the original text
+        source = report.source.model_copy(update={"path": str(path), "name": path.name})
+        return report.model_copy(update={"source": source})
     return build_report(
         decoded.text,
         name=path.name,

@@ -36,7 +36,21 @@ def report_from_json(text: str, name: str) -> Report:
         if first["type"] == "json_invalid":
             raise InputError(f"not valid JSON: {first['msg']}", path=name) from None
         raise InputError(f"{_json_path(first['loc'])}: {first['msg']}{more}", path=name) from None
+    _refuse_duplicate_ids(report, name)
     return clean_report(report, name)
+
+
+def _refuse_duplicate_ids(report: Report, name: str) -> None:
+    """Item and department ids match edited tracking rows: each must be unique."""
+    seen: dict[str, str] = {}
+    for d, dep in enumerate(report.departments):
+        for key, where in [(dep.id, f"departments[{d}].id")] + [
+            (item.id, f"departments[{d}].items[{i}].id") for i, item in enumerate(dep.items)
+        ]:
+            if key in seen:
+                raise InputError(f"{where}: id {key!r} is used twice (also at {seen[key]}); give each item its own id, "
+                                 "e.g. d13-i2a for an item split off d13-i2", path=name)
+            seen[key] = where
 
 
 def clean_report(report: Report, name: str) -> Report:
@@ -66,7 +80,8 @@ def clean_report(report: Report, name: str) -> Report:
     for d, department in enumerate(data["departments"]):
         if department["name"] is not None and not department["name"].strip():
             department["name"] = None  # an empty name is no name
-        if department["name"] and department["name"] not in department["heading"]:  # renamed by a person
+        written = department["heading"].rstrip("。！？!?")
+        if department["name"] and written != department["label"] + department["name"]:  # renamed by a person
             department["heading"] = department["label"] + department["name"]
             edited.append(f"departments[{d}].name")
         for i, item in enumerate(department["items"]):

@@ -189,11 +189,18 @@ def detect_layout(lines: list[Line]) -> str:
     closed = sum(1 for ln in content if ln.text[-1] in PARAGRAPH_END or _is_top_heading(ln.text))
     if closed < len(content) * 0.5:
         return "newspaper"
+    # indented paragraph starts followed by unindented lines that stop mid-sentence: hard
+    # wrapping (a web page indents every paragraph or none, and its lines end sentences)
+    body = [ln for ln in content if numbering(ln.text) is None]
+    indented = sum(1 for ln in content if ln.indented)
+    cut = sum(1 for ln in body if not ln.indented and ln.text[-1] not in PARAGRAPH_END)
+    if indented and cut >= len(body) * 0.3:
+        return "newspaper"
     # short pages: hard-wrapped lines share one column width (±2), web paragraphs do not
-    body = [len(ln.text) + (2 if ln.indented else 0) for ln in content if not _is_top_heading(ln.text)]
-    width, _ = Counter(body).most_common(1)[0]
-    near = sum(1 for n in body if abs(n - width) <= 2)
-    return "newspaper" if width <= 30 and near >= len(body) * 0.6 else "paragraphs"
+    widths = [len(ln.text) + (2 if ln.indented else 0) for ln in content if not _is_top_heading(ln.text)]
+    width, _ = Counter(widths).most_common(1)[0]
+    near = sum(1 for n in widths if abs(n - width) <= 2)
+    return "newspaper" if width <= 30 and near >= len(widths) * 0.6 else "paragraphs"
 
 
 def _is_top_heading(text: str) -> bool:
