@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from reportexport import fonts
+from reportexport.resources import resource_dir
 from reportexport.config import PdfSettings, Settings, load_settings
 from reportexport.errors import ConfigError, ResourceError
 
@@ -128,7 +129,10 @@ def test_default_resolution_uses_the_bundled_fonts() -> None:
     }
     assert {spec.source for spec in specs.values()} == {"bundled"}
     assert specs["title"].path.name == "RXSerifSC-Bold.ttf"
-    assert all(spec.path.parent == FONTS_DIR.resolve() for spec in specs.values())
+    # the installed copy (wheel: reportexport/fonts) or the checkout's fonts/ (editable install)
+    installed = resource_dir("fonts").resolve()
+    assert all(spec.path.parent == installed for spec in specs.values())
+    assert all((FONTS_DIR / spec.path.name).read_bytes() == spec.path.read_bytes() for spec in specs.values())
 
 
 @pytest.mark.parametrize("role", [*fonts.ROLES, "title"])
