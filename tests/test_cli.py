@@ -175,3 +175,16 @@ def test_bad_configuration_is_a_one_line_usage_error(toml: str, fragment: str, t
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and fragment in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_fonts_lists_every_role_and_honours_font_overrides() -> None:
+    from .conftest import REPO
+
+    listed = run("fonts")
+    assert listed.returncode == 0, listed.stderr
+    for role in ("song", "hei", "kai", "fangsong", "title"):
+        assert f"│ {role}" in listed.stdout
+    assert "LXGW WenKai" in listed.stdout and "bundled" in listed.stdout
+    overridden = run("fonts", "--font", f"kai={REPO / 'fonts' / 'wqy-microhei.ttc'}")
+    kai_row = next(line for line in overridden.stdout.splitlines() if "│ kai" in line)
+    assert "WenQuanYi" in kai_row and "option" in kai_row

@@ -332,7 +332,7 @@ def schema() -> None:
 
 
 @app.command()
-def fonts(config: ConfigOpt = None, system_fonts: SystemFonts = False) -> None:  # noqa: F811 (command name)
+def fonts(config: ConfigOpt = None, system_fonts: SystemFonts = False, font: FontOpt = None) -> None:  # noqa: F811
     """Which font serves each PDF role, from where, and its coverage."""
     from rich.console import Console
     from rich.table import Table
@@ -342,7 +342,7 @@ def fonts(config: ConfigOpt = None, system_fonts: SystemFonts = False) -> None: 
     from .fonts import describe_fonts
 
     try:
-        rows = describe_fonts(load_settings(config), system_fonts=system_fonts)
+        rows = describe_fonts(load_settings(config), system_fonts=system_fonts, overrides=_font_overrides(font) or None)
     except ReportExportError as exc:
         raise _fail(exc) from None
     if not rows:
