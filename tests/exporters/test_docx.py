@@ -407,6 +407,24 @@ def test_template_setting_from_config(tiny_report, tmp_path):
     assert style_by_name(d, "Body Text").font.size == Pt(12)
 
 
+def test_template_with_other_prefixes(tiny_report, tmp_path):
+    """A template whose document.xml binds WordprocessingML to another prefix still gets the body."""
+    source = _python_docx_template(tmp_path / "ours.docx")
+    template = tmp_path / "prefixed.docx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(template, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "word/document.xml":
+                data = re.sub(rb"(</?|\s)w:", rb"\1wx:", data).replace(b"xmlns:w=", b"xmlns:wx=")
+                assert b"<wx:body>" in data and b"xmlns:w=" not in data
+            dst.writestr(name, data)
+    path = export(tiny_report, tmp_path / "a.docx", template=template)
+    check_content(tiny_report, path)
+    d = docx.Document(str(path))
+    assert not any("模板里的正文" in q.text for q in d.paragraphs)
+    assert abs(d.sections[-1].page_width - Mm(215.9)) < Mm(0.2)  # the template's final sectPr kept
+
+
 def test_bad_template_is_a_one_line_error(tiny_report, tmp_path):
     bad = tmp_path / "bad.docx"
     bad.write_text("not a zip")

@@ -2,8 +2,8 @@
 
 python-docx's ``add_paragraph`` searches the body for every call, which makes a long
 report quadratic (perf.md: 413 s for 55,000 paragraphs).  Here each paragraph is a few
-string pieces appended to one list, parsed once by lxml and moved into the document:
-25,000 items take a few seconds.
+string pieces appended to one list; ``replace_body`` (package ``__init__``) parses it once with the rest of
+``word/document.xml``: 25,000 items take a few seconds.
 
 Every paragraph, run and table names its style (ids looked up by role in
 :mod:`.styles`); the only direct formatting is table geometry (``w:tblW``/``w:gridCol``/
@@ -30,9 +30,13 @@ TABLE_ROW_LINES = 520 / 579
 _TITLE_BREAK_AFTER = "）)》」、，："
 
 
+#: Characters counted half width: everything below the CJK radicals (U+2E80).
+_NARROW = re.compile(r"[\x00-\u2e7f]")
+
+
 def _width(text: str) -> float:
     """Width in full-width characters (ASCII letters and digits count half)."""
-    return sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in text)
+    return len(text) - 0.5 * len(_NARROW.findall(text))
 
 
 def split_title(title: str, per_line: int) -> list[str]:
@@ -228,8 +232,10 @@ def count(dep: Department, done_status: str | None) -> Counts:
     """Items, endorsements (批示肯定), awards (获奖) and finished items of one department."""
     c = Counts(items=len(dep.items))
     for item in dep.items:
-        c.endorsements += len(item_recognitions(item, RecognitionType.endorsement))
-        c.awards += len(item_recognitions(item, RecognitionType.award))
+        if item.facts:  # one pass over the item's recognitions for both counts
+            types = [r.type for r in item_recognitions(item)]
+            c.endorsements += types.count(RecognitionType.endorsement)
+            c.awards += types.count(RecognitionType.award)
         if done_status is not None and item.status == done_status:
             c.done += 1
     return c
