@@ -445,3 +445,171 @@ def test_text_longer_than_a_cell_is_kept_whole_in_the_long_text_sheet(tmp_path: 
     pieces = [row for row in list(book["长文本"].iter_rows(values_only=True))[1:]]
     assert [p[0] for p in pieces] == ["d1-i1"] * len(pieces) and len(pieces) >= 2
     assert "".join(p[2] for p in sorted(pieces, key=lambda p: p[1])) == report.departments[0].items[0].text
+
+
+# --------------------------------------------------------------------------- streaming writer (speed path)
+
+STREAM_VALUES: list[object] = [
+    "普通文本", " 前后有空格 ", "", "a & b < c > d \"q\" 'a'", "换行\n第二行\t制表", "😀 astral",
+    "=1+1", 0, 7, -3, 1.5, 0.1 + 0.2, 1e20, 12345678901234567, None, True, False,
+]
+
+
+def _sheet_xml(path: Path, member: str = "xl/worksheets/sheet1.xml") -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(member)
+
+
+def test_streamed_rows_are_the_xml_openpyxl_writes(tmp_path: Path) -> None:
+    """Rows written as text equal, byte for byte, the rows openpyxl writes from cells."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from reportexport.exporters.xlsx import styles
+    from reportexport.exporters.xlsx.package import save_deterministic
+    from reportexport.exporters.xlsx.sheets import SheetWriter
+
+    def build(streamed: bool) -> Path:
+        wb = Workbook(write_only=True)
+        styles.register(wb)
+        ws = wb.create_sheet("s")
+        ws.column_dimensions["A"].width = 20
+        out = SheetWriter(ws, True)
+        names = [styles.TEXT, styles.NUMBER, styles.CENTER]
+        for n, value in enumerate(STREAM_VALUES):
+            style, fmt = names[n % 3], ("#,##0" if n % 4 == 0 else None)
+            height = 20.25 if n % 2 else None
+            if streamed:
+                out.values([value, value], [style, styles.MUTED], [fmt, None], height)
+            else:  # openpyxl's own cells, styled the same way
+                cells = []
+                for v, s, f in ((value, style, fmt), (value, styles.MUTED, None)):
+                    cell = WriteOnlyCell(ws, value=v)
+                    if isinstance(v, str):
+                        cell.data_type = "s"
+                    cell.style = s
+                    if isinstance(v, str) and v.startswith("="):
+                        cell.quotePrefix = True
+                    if f:
+                        cell.number_format = f
+                    cells.append(cell)
+                if height:
+                    ws.row_dimensions[n + 1].height = round(height, 1)
+                ws.append(cells)
+        formula, total = "=SUM(A1:A3)&\"<>\"", "合计"
+        if streamed:
+            out.append([out.formula(formula, styles.TOTAL_NUMBER), out.cell(total, styles.TOTAL)], 18.0)
+            out.flush()
+        else:
+            cells = [WriteOnlyCell(ws, value=formula), WriteOnlyCell(ws, value=total)]
+            cells[0].style, cells[1].style = styles.TOTAL_NUMBER, styles.TOTAL
+            ws.row_dimensions[len(STREAM_VALUES) + 1].height = 18.0
+            ws.append(cells)
+        path = tmp_path / f"{'streamed' if streamed else 'openpyxl'}.xlsx"
+        save_deterministic(wb, path)
+        return path
+
+    streamed = build(True)
+    # the reference: the same rows through openpyxl, then our formula row also through openpyxl
+    reference = build(False)
+    assert _sheet_xml(streamed) == _sheet_xml(reference)
+    assert _sheet_xml(streamed, "xl/styles.xml") == _sheet_xml(reference, "xl/styles.xml")
+    rows = list(openpyxl.load_workbook(streamed)["s"].iter_rows())
+    expected = [
+        None if v == "" else float(f"{v:.16g}") if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+        for v in STREAM_VALUES
+    ]
+    assert [r[0].value for r in rows[:-1]] == expected  # "" reads back empty; floats as openpyxl writes them
+    assert rows[6][0].data_type == "s" and rows[6][0].quotePrefix  # "=1+1" stays text
+    assert rows[-1][0].data_type == "f" and rows[-1][0].value == '=SUM(A1:A3)&"<>"'
+
+
+def test_streamed_file_has_the_same_styles_as_normal_mode(facts_report: Report, tmp_path: Path) -> None:
+    """Not only the values: number formats, fonts, fills, borders, alignment, quote prefix, heights."""
+    normal = openpyxl.load_workbook(export(facts_report, tmp_path / "n.xlsx", write_only=False))
+    streamed = openpyxl.load_workbook(export(facts_report, tmp_path / "w.xlsx", write_only=True))
+    for name in normal.sheetnames:
+        a, b = normal[name], streamed[name]
+        for row_a, row_b in zip(a.iter_rows(), b.iter_rows(), strict=True):
+            for x, y in zip(row_a, row_b, strict=True):
+                assert (x.value, x.data_type, x.number_format, x.style, x.quotePrefix) == (
+                    y.value, y.data_type, y.number_format, y.style, y.quotePrefix), (name, x.coordinate)
+                assert [repr(x.font), repr(x.fill), repr(x.border), repr(x.alignment)] == [
+                    repr(y.font), repr(y.fill), repr(y.border), repr(y.alignment)], (name, x.coordinate)
+        assert {r: d.height for r, d in a.row_dimensions.items()} == {r: d.height for r, d in b.row_dimensions.items()}
+        assert {c: d.width for c, d in a.column_dimensions.items()} == {c: d.width for c, d in b.column_dimensions.items()}
+    assert normal["关键数据"]["D4"].number_format == streamed["关键数据"]["D4"].number_format != "General"
+
+
+def test_streaming_keeps_only_a_small_buffer_of_rows(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from reportexport.exporters.xlsx import styles
+    from reportexport.exporters.xlsx.package import save_deterministic
+    from reportexport.exporters.xlsx.sheets import SheetWriter
+    from reportexport.exporters.xlsx.stream import FLUSH_ROWS
+
+    wb = Workbook(write_only=True)
+    styles.register(wb)
+    ws = wb.create_sheet("s")
+    out = SheetWriter(ws, True)
+    rows = FLUSH_ROWS * 3 + 5
+    for n in range(rows):
+        out.values([n, f"第{n}行"], [styles.NUMBER, styles.TEXT], height=18.0)
+        assert len(out._stream._buffer) < FLUSH_ROWS
+    assert not ws.row_dimensions  # no per-row state is kept
+    out.flush()
+    save_deterministic(wb, tmp_path / "b.xlsx")
+    back = openpyxl.load_workbook(tmp_path / "b.xlsx")["s"]
+    assert back.max_row == rows and back.cell(rows, 2).value == f"第{rows - 1}行"
+    assert back.row_dimensions[rows].height == 18
+
+
+def test_cheap_checks_agree_with_the_full_measures() -> None:
+    """Width, line and cleaning shortcuts give what the plain definitions give."""
+    import random
+    import re
+
+    from reportexport.exporters.xlsx.cells import clean_text
+    from reportexport.exporters.xlsx.layout import LEDGER_COLUMNS
+    from reportexport.exporters.xlsx.sheets import RowHeights, fit_widths, row_height
+
+    wide = re.compile(r"[^\x00-\u00ff\uff61-\uffdc\uffe8-\uffee]")
+
+    def plain_width(text: str) -> int:
+        return len(text) + len(wide.findall(text))
+
+    rng = random.Random(7)
+    alphabet = "ab1 ，。中文字éｱ＋\n\t\r\x00\x0b\ufffe😀" + "\ud800"
+    rows = []
+    for _ in range(300):
+        values = tuple(
+            "".join(rng.choice(alphabet) for _ in range(rng.choice((0, 1, 3, 9, 30, 120)))) if rng.random() < 0.85
+            else rng.choice((None, 7, 12.5, 1234567.0))
+            for _ in LEDGER_COLUMNS
+        )
+        rows.append(values)
+        for v in values:
+            if isinstance(v, str):
+                assert display_width(v) == plain_width(v)
+                for line in v.split("\n"):
+                    assert display_width(line) == plain_width(line)
+                slow = re.sub(r"[\ud800-\udfff]", "\ufffd", re.sub(
+                    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", "", v.replace("\r\n", "\n").replace("\r", "\n")))
+                assert clean_text(v) == slow
+    widths = fit_widths(LEDGER_COLUMNS, rows)
+    heights = RowHeights(widths)
+    for values in rows:
+        expected = row_height((v, w) for v, w in zip(values, widths) if isinstance(v, str))
+        assert heights(values) == expected
+    # fit_widths' skips change nothing: compare with measuring every value
+    naive = []
+    for i, column in enumerate(LEDGER_COLUMNS):
+        content = max((max(plain_width(line) for line in (v if isinstance(v, str) else str(v)).split("\n"))
+                       for v in (r[i] for r in rows) if v is not None and not isinstance(v, float)), default=0)
+        floats = [r[i] for r in rows if isinstance(r[i], float)]
+        for f in floats:
+            content = max(content, len(f"{int(f):,}" if f.is_integer() else str(f)))
+        header = -(-display_width(column.header) // 2) + 3
+        naive.append(float(min(column.max_width, max(column.min_width, content + 2, header))))
+    assert widths == naive

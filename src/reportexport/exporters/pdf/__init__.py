@@ -17,9 +17,12 @@ Characters no embedded font can draw are listed in :attr:`PdfExporter.last_warni
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import ClassVar
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -32,12 +35,24 @@ from .digest import MUTED, RULE, DigestBuilder, DigestOptions, make_styles
 from .fontsetup import PdfFonts, load_fonts
 from .paragraph import CJKParagraph
 
-__all__ = ["PdfExporter", "PAGE_MARGINS"]
+__all__ = ["PAGE_MARGINS", "PdfExporter"]
 
 #: (left = binding side, right, top, bottom) in points.
 PAGE_MARGINS = (28 * mm, 22 * mm, 28 * mm, 24 * mm)
 _TOTAL_FORM = "rxPageTotal"
 _FOOTER_SIZE = 9.0
+
+
+@contextmanager
+def _plain_flate_streams() -> Iterator[None]:
+    """Compressed streams without reportlab's default ASCII85 layer (``rl_config.useA85``):
+    a quarter smaller, and pure-Python base-85 encoding is slow.  Restored afterwards."""
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
 
 
 def _canvas_class(footer_font: str) -> type[Canvas]:
@@ -133,7 +148,8 @@ class PdfExporter:
             initialFontSize=10.5,
         )
         try:
-            doc.build(story, canvasmaker=_canvas_class(fonts["song"]))
+            with _plain_flate_streams():
+                doc.build(story, canvasmaker=_canvas_class(fonts["song"]))
         except OSError as exc:
             raise OutputError(f"cannot write the PDF: {exc.strerror or exc}", path=str(path)) from None
         self.last_warnings = self._warnings(report, fonts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ... import fonts as rxfonts
-from ..import ExportOptions
+from .. import ExportOptions
 from .paragraph import FontBook
 
 #: Roles the digest draws with; ``title`` falls back to ``song`` when not provided.

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate
 
 from reportlab.lib.colors import Color, black
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
 
@@ -140,6 +141,7 @@ class _Line:
     end: int
     width: float
     pieces: list[_Piece] = field(default_factory=list)
+    has_missing: bool = False  # some piece stands for characters no font has
 
     @property
     def text(self) -> str:
@@ -176,7 +178,9 @@ class CJKParagraph(Flowable):
         super().__init__()
         if isinstance(spans, str):
             spans = [Span(spans)]
-        self.spans = [s for s in (Span(_clean(s.text), s.font, s.color) for s in spans) if s.text]
+        self.spans = [_clean_span(s) for s in spans if s.text]
+        if not all(s.text for s in self.spans):  # a span of control characters only
+            self.spans = [s for s in self.spans if s.text]
         self.text = "".join(s.text for s in self.spans)
         self.style = style
         self.book = book
@@ -188,22 +192,21 @@ class CJKParagraph(Flowable):
         self._layout_width: float | None = None
         self.lines: list[_Line] = []
         self._segments: list[_Segment] | None = None
-        self._cum: list[float] = []
 
     # ------------------------------------------------------------------ platypus
-    def getSpaceBefore(self) -> float:  # noqa: N802 (reportlab API)
+    def getSpaceBefore(self) -> float:
         return 0.0 if self.continuation else self.style.space_before
 
-    def getSpaceAfter(self) -> float:  # noqa: N802
+    def getSpaceAfter(self) -> float:
         return 0.0 if self.justify_last else self.style.space_after
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._layout(availWidth)
         self.width = availWidth
         self.height = len(self.lines) * self.style.leading
         return self.width, self.height
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self._layout(availWidth)
         fit = int((availHeight + 1e-6) // self.style.leading)
         if fit < 1 or fit >= len(self.lines):
@@ -221,47 +224,60 @@ class CJKParagraph(Flowable):
             canv.bookmarkHorizontal(key, 0, self.height)
             canv.addOutlineEntry(title, key, level)
         baseline = self.height - st.leading + (st.leading - st.size) / 2 + 0.14 * st.size
-        # One text object; each line ends with T* (leading = TL), so a line costs one Tj
-        # (plus Tc when justified, Td when its start moves): as lean as reportlab's own.
-        tx = canv.beginText(0, baseline)
-        cur_font: str | None = None
-        cur_color: Color | None = None
+        # The operators are written directly (one BT..ET per paragraph, each line ending in
+        # T*; colour, font and Tc only when they change; operator strings cached): what
+        # reportlab's text object writes, without its per-call formatting cost.
+        doc = canv._doc
+        code: list[str] = [f"BT 1 0 0 1 0 {_num(baseline)} Tm {_num(st.leading)} TL"]
+        emit = code.append
+        size_op = f" {_num(st.size)} Tf"
+        cur_font: object = None
+        cur_subset = -1
+        cur_color = ""
         cur_space, cur_x = 0.0, 0.0
         last = len(self.lines) - 1
         for n, line in enumerate(self.lines):
             x, space = self._line_geometry(n, line, n == last and not self.justify_last)
-            if any(p.missing for p in line.pieces):
+            if line.has_missing:
                 if cur_space:
-                    tx.setCharSpace(0)
-                canv.drawText(tx)
+                    emit("0 Tc")
+                emit("ET")
+                canv.addLiteral(" ".join(code))
                 self._draw_with_replacements(x, baseline - n * st.leading, space, line)
-                tx = canv.beginText(0, baseline - (n + 1) * st.leading)
-                cur_font, cur_color, cur_space, cur_x = None, None, 0.0, 0.0
+                code = [f"BT 1 0 0 1 0 {_num(baseline - (n + 1) * st.leading)} Tm {_num(st.leading)} TL"]
+                emit = code.append
+                cur_font, cur_subset, cur_color, cur_space, cur_x = None, -1, "", 0.0, 0.0
                 continue
             if x != cur_x:
-                tx.moveCursor(x - cur_x, 0)
+                emit(f"{_num(x - cur_x)} 0 Td")
                 cur_x = x
-            final = len(line.pieces) - 1
-            for k, piece in enumerate(line.pieces):
-                if piece.font != cur_font:
-                    tx.setFont(piece.font, st.size, st.leading)
-                    cur_font = piece.font
-                if piece.color is not cur_color:
-                    tx.setFillColor(piece.color)
-                    cur_color = piece.color
+            for piece in line.pieces:
+                op = _color_op(piece.color)
+                if op != cur_color:
+                    emit(op)
+                    cur_color = op
+                face = pdfmetrics.getFont(piece.font)
+                if face is not cur_font:
+                    cur_font, cur_subset = face, -1
                 chunks = _stretch_chunks(piece.text) if space else ((piece.text, True),)
-                for c, (chunk, stretch) in enumerate(chunks):
+                for chunk, stretch in chunks:
                     want = space if stretch else 0.0
                     if want != cur_space:
-                        tx.setCharSpace(want)
+                        emit(f"{fp_str(want)} Tc")
                         cur_space = want
-                    if k == final and c == len(chunks) - 1:
-                        tx.textLine(chunk)
-                    else:
-                        tx.textOut(chunk)
+                    for subset, raw in face.splitString(chunk, doc):
+                        if subset != cur_subset:
+                            emit(face.getSubsetInternalName(subset, doc) + size_op)
+                            cur_subset = subset
+                        emit(f"({raw.decode('latin-1').translate(_PDF_ESCAPES)}) Tj")
+            emit("T*")
         if cur_space:
-            tx.setCharSpace(0)
-        canv.drawText(tx)
+            emit("0 Tc")
+        emit("ET")
+        canv.addLiteral(" ".join(code))
+        # drawn once: let the laid-out lines go (a later wrap lays the text out again)
+        self.lines = []
+        self._layout_width = None
 
     # ------------------------------------------------------------------ layout
     def _part(self, lines: list[_Line], a: int, b: int, *, first: bool) -> CJKParagraph:
@@ -277,7 +293,7 @@ class CJKParagraph(Flowable):
         part.keepWithNext = False if first else self.keepWithNext
         part._layout_width = self._layout_width
         part.lines = [
-            _Line(ln.start - a, ln.end - a, ln.width, ln.pieces) for ln in lines
+            _Line(ln.start - a, ln.end - a, ln.width, ln.pieces, ln.has_missing) for ln in lines
         ]
         return part
 
@@ -296,7 +312,7 @@ class CJKParagraph(Flowable):
         if st.align == "justify" and not is_last and room > 0:
             # stretch between characters, but not inside digit/Latin runs (10万+, not 1 0万+)
             gaps = line.end - line.start - 1
-            if not any(p.missing for p in line.pieces):  # those lines are drawn evenly spread
+            if not line.has_missing:  # those lines are drawn evenly spread
                 gaps -= sum(len(m.group()) - 1 for p in line.pieces for m in _WORD_RUN.finditer(p.text))
             if gaps > 0 and room / gaps <= st.size:  # never spread a short line across the column
                 return indent, room / gaps
@@ -355,6 +371,7 @@ class CJKParagraph(Flowable):
                 chunk = self.text[a:b]
                 if seg.missing:
                     line.pieces.append(_Piece(REPLACEMENT * len(chunk), seg.font, seg.color, cum[b] - cum[a], True, chunk))
+                    line.has_missing = True
                 else:
                     line.pieces.append(_Piece(chunk, seg.font, seg.color, cum[b] - cum[a]))
                 k += 1
@@ -402,6 +419,39 @@ def _stretch_chunks(text: str) -> tuple[tuple[str, bool], ...]:
         pos = m.end() - 1
     out.append((text[pos:], True))
     return tuple(out)
+
+
+#: ``escapePDF`` of reportlab as a translation table (bytes read as Latin-1 code points).
+_PDF_ESCAPES = {c: (f"\\{c:03o}" if c < 32 or c >= 127 else "\\" + chr(c) if chr(c) in "\\()" else chr(c))
+                for c in range(256)}
+
+_COLOR_OPS: dict[tuple[float, float, float], str] = {}
+_NUMBERS: dict[float, str] = {}
+
+
+def _num(value: float) -> str:
+    """``fp_str(value)``, cached (paragraph heights, indents and sizes repeat endlessly)."""
+    text = _NUMBERS.get(value)
+    if text is None:
+        text = fp_str(value)
+        if len(_NUMBERS) < 100_000:
+            _NUMBERS[value] = text
+    return text
+
+
+def _color_op(color: Color) -> str:
+    """The ``rg`` operator that sets ``color`` as the fill colour (cached)."""
+    key = (color.red, color.green, color.blue)
+    op = _COLOR_OPS.get(key)
+    if op is None:
+        op = _COLOR_OPS[key] = f"{fp_str(key)} rg"
+    return op
+
+
+def _clean_span(span: Span) -> Span:
+    """``span`` with :func:`_clean` text (the same object when nothing changes)."""
+    text = _clean(span.text)
+    return span if text is span.text else Span(text, span.font, span.color)
 
 
 def _clean(text: str) -> str:

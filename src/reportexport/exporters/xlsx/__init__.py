@@ -55,8 +55,11 @@ def write_workbook(report: Report, path: Path, options: ExportOptions) -> None:
     settings = options.settings
     notes: list[str] = []
 
+    writers: list[sheets.SheetWriter] = []
+
     def writer(title: str) -> sheets.SheetWriter:
-        return sheets.SheetWriter(workbook.create_sheet(title), write_only, notes)
+        writers.append(sheets.SheetWriter(workbook.create_sheet(title), write_only, notes))
+        return writers[-1]
 
     ledger, summary, metrics, info, vocab = (
         writer(t) for t in (LEDGER_SHEET, SUMMARY_SHEET, METRICS_SHEET, INFO_SHEET, VOCAB_SHEET)
@@ -79,6 +82,8 @@ def write_workbook(report: Report, path: Path, options: ExportOptions) -> None:
         sheets.write_long_texts(writer(LONG_TEXT_SHEET), long_texts)
         notes.append(f"{len(long_texts)} 个事项的正文超过单元格上限，完整正文分段保存在“{LONG_TEXT_SHEET}”工作表")
     sheets.write_export_notes(info, notes)
+    for out in writers:
+        out.flush()
 
     props = workbook.properties
     props.title = report.title or None

@@ -26,6 +26,8 @@ TRUNCATION_MARK = "…（超出单元格上限，已截断）"
 
 _ILLEGAL_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: Anything :func:`clean_text` would change (one search instead of two substitutions).
+_NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 #: Characters drawn one column wide: ASCII/Latin-1 and the half-width katakana/forms block.
 _WIDE = re.compile(r"[^\x00-\u00ff\uff61-\uffdc\uffe8-\uffee]")
 
@@ -38,6 +40,8 @@ def clean_text(text: str) -> str:
     C0 control characters other than tab and newline are dropped; lone surrogates (left by
     a ``surrogateescape`` decode) become U+FFFD so the loss stays visible.
     """
+    if _NEEDS_CLEANING.search(text) is None:
+        return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ILLEGAL_CONTROL.sub("", text)
@@ -64,7 +68,9 @@ def looks_like_formula(text: str) -> bool:
 
 def display_width(text: str) -> int:
     """Width of one line of ``text`` in columns: CJK and full-width characters count two."""
-    return len(text) + len(_WIDE.findall(text))
+    if text.isascii():
+        return len(text)
+    return 2 * len(text) - len(_WIDE.sub("", text))  # narrow ones count once, the rest twice
 
 
 def max_line_width(text: str) -> int:
@@ -88,5 +94,11 @@ def line_count(text: str, column_width: float) -> int:
     """Lines ``text`` takes when wrapped in a column ``column_width`` wide (at least 1)."""
     if not text:
         return 1
-    capacity = line_capacity(column_width)
-    return sum(max(1, math.ceil(display_width(line) / capacity)) for line in text.split("\n"))
+    return wrapped_lines(text, line_capacity(column_width))
+
+
+def wrapped_lines(text: str, capacity: int) -> int:
+    """Lines ``text`` takes when wrapped at ``capacity`` display columns (at least 1)."""
+    if "\n" not in text:
+        return max(1, -(-display_width(text) // capacity))
+    return sum(max(1, -(-display_width(line) // capacity)) for line in text.split("\n"))

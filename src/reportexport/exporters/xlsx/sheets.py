@@ -9,21 +9,38 @@ before the row is appended.
 from __future__ import annotations
 
 import math
-from copy import copy
 from collections.abc import Iterable, Iterator, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ...config import Settings
-from ...model import Department, Diagnostic, Metric, Report, Severity, SourceSpan, WorkItem
+from ...model import (
+    Department,
+    Diagnostic,
+    Metric,
+    Report,
+    Severity,
+    SourceSpan,
+    WorkItem,
+)
 from . import styles
-from .cells import clean_text, display_width, fit_cell_limit, line_count, looks_like_formula, max_line_width
+from .cells import (
+    clean_text,
+    display_width,
+    fit_cell_limit,
+    line_capacity,
+    line_count,
+    looks_like_formula,
+    max_line_width,
+    wrapped_lines,
+)
 from .layout import (
     HEADER_ROW_HEIGHT_PT,
     LEDGER_COLUMNS,
@@ -38,10 +55,15 @@ from .layout import (
     VOCAB_SHEET,
     Column,
 )
+from .stream import LETTERS, RowStream, cell_xml, column_letter
 
 Value = str | int | float | bool | None
 
 # --------------------------------------------------------------------------- writing cells
+
+
+#: A cell of a write-only sheet before it is streamed: (value, style id, is a formula).
+StreamCell = tuple[Value, int, bool]
 
 
 @dataclass
@@ -51,6 +73,11 @@ class SheetWriter:
     Text cells are always stored as strings (data type ``s``), whatever they look like; text
     a spreadsheet would take for a formula also gets Excel's quote prefix, so editing the
     cell keeps it text.  Text cut at Excel's cell limit is noted in ``notes``.
+
+    In normal mode cells are openpyxl ``Cell`` objects.  In write-only mode a cell is a
+    :data:`StreamCell` and rows go out as ready-made XML through :class:`stream.RowStream`
+    (the same XML openpyxl would write, without a cell object per value); call
+    :meth:`flush` before the workbook is saved.
     """
 
     ws: object
@@ -58,6 +85,8 @@ class SheetWriter:
     notes: list[str] = field(default_factory=list)
     row: int = 0
     _style_cache: dict[str, StyleArray] = field(default_factory=dict)
+    _style_ids: dict[tuple[str, str | None, bool], int] = field(default_factory=dict)
+    _stream: RowStream | None = None
 
     def _style(self, cell: Cell, style: str) -> None:
         """Apply a named style; the resolved style array is reused (the lookup is slow)."""
@@ -68,13 +97,40 @@ class SheetWriter:
         else:
             cell._style = copy(cached)
 
-    def cell(self, value: Value, style: str, number_format: str | None = None) -> Cell:
+    def style_id(self, style: str, number_format: str | None = None, quote: bool = False) -> int:
+        """Index in the workbook's cell-style table of a named style (+ number format, quote prefix).
+
+        Ids are handed out in order of first use, as openpyxl does when it writes cells.
+        """
+        key = (style, number_format, quote)
+        found = self._style_ids.get(key)
+        if found is None:
+            probe = WriteOnlyCell(self.ws)
+            self._style(probe, style)
+            if quote:
+                probe.quotePrefix = True
+            if number_format:
+                probe.number_format = number_format
+            found = self._style_ids[key] = probe.style_id if probe.has_style else 0
+        return found
+
+    def _text(self, value: str) -> str:
+        """Cleaned text within the cell limit (a cut is noted)."""
+        text, cut = fit_cell_limit(clean_text(value))
+        if cut:
+            self.notes.append(f"工作表“{self.ws.title}”第{self.row + 1}行有一个单元格超过 Excel 上限 32767 字，已截断")
+        return text
+
+    def cell(self, value: Value, style: str, number_format: str | None = None) -> Cell | StreamCell:
         """A cell holding ``value`` with the named ``style``."""
+        if self.write_only:
+            if isinstance(value, str):
+                text = self._text(value)
+                return text, self.style_id(style, number_format, looks_like_formula(text)), False
+            return value, self.style_id(style, number_format), False
         cell = WriteOnlyCell(self.ws)
         if isinstance(value, str):
-            text, cut = fit_cell_limit(clean_text(value))
-            if cut:
-                self.notes.append(f"工作表“{self.ws.title}”第{self.row + 1}行有一个单元格超过 Excel 上限 32767 字，已截断")
+            text = self._text(value)
             cell.value = text
             cell.data_type = "s"  # never a formula, error code or anything else
             self._style(cell, style)
@@ -87,20 +143,65 @@ class SheetWriter:
             cell.number_format = number_format
         return cell
 
-    def formula(self, formula: str, style: str) -> Cell:
+    def formula(self, formula: str, style: str) -> Cell | StreamCell:
         """A cell holding one of our own formulas (never text from the report)."""
+        if self.write_only:
+            return formula, self.style_id(style), True
         cell = WriteOnlyCell(self.ws, value=formula)
         self._style(cell, style)
         return cell
 
-    def append(self, cells: Sequence[Cell], height: float | None = None) -> None:
+    def append(self, cells: Sequence[Cell | StreamCell], height: float | None = None) -> None:
         """Append one row, with an explicit height in points when given."""
         self.row += 1
+        if self.write_only:
+            row = self.row
+            xml = [
+                cell_xml(f"{column_letter(col)}{row}", style_id, value, formula)
+                for col, (value, style_id, formula) in enumerate(cells, 1)  # type: ignore[misc]
+            ]
+            self._streamer().write(row, height, xml)
+            return
         if height is not None:
             self.ws.row_dimensions[self.row].height = round(height, 1)
         self.ws.append(list(cells))
-        if self.write_only and height is not None:
-            del self.ws.row_dimensions[self.row]  # already streamed out; keep memory flat
+
+    def values(
+        self,
+        values: Sequence[Value],
+        row_styles: Sequence[str],
+        formats: Sequence[str | None] | None = None,
+        height: float | None = None,
+    ) -> None:
+        """Append a row of plain values, each with its named style (and number format)."""
+        if not self.write_only:
+            fmts = formats or (None,) * len(values)
+            self.append([self.cell(v, s, f) for v, s, f in zip(values, row_styles, fmts)], height)
+            return
+        self.row += 1
+        row = self.row
+        xml = []
+        style_id = self.style_id
+        for col, value in enumerate(values):
+            fmt = formats[col] if formats else None
+            if isinstance(value, str):
+                if value:
+                    value = self._text(value)
+                sid = style_id(row_styles[col], fmt, looks_like_formula(value))
+            else:
+                sid = style_id(row_styles[col], fmt)
+            xml.append(cell_xml(f"{LETTERS[col] if col < 64 else column_letter(col + 1)}{row}", sid, value))
+        self._streamer().write(row, height, xml)
+
+    def _streamer(self) -> RowStream:
+        if self._stream is None:
+            self._stream = RowStream(self.ws)
+        return self._stream
+
+    def flush(self) -> None:
+        """Write buffered rows of a write-only sheet (before the workbook is saved)."""
+        if self._stream is not None:
+            self._stream.flush()
 
     def header(self, headers: Iterable[str]) -> None:
         """The styled header row."""
@@ -119,17 +220,44 @@ def row_height(texts: Iterable[tuple[str, float]]) -> float:
     return min(MAX_ROW_HEIGHT_PT, lines * LINE_HEIGHT_PT + ROW_PADDING_PT)
 
 
+class RowHeights:
+    """Row heights for rows of values in columns of fixed widths (see :func:`row_height`).
+
+    Equal to ``row_height`` over the row's text cells, but a text that cannot need a
+    second line (no line break, and two columns a character still fit) is not measured.
+    """
+
+    def __init__(self, widths: Sequence[float]) -> None:
+        self.widths = tuple(widths)
+        self.capacities = tuple(line_capacity(w) for w in widths)
+
+    def __call__(self, values: Sequence[Value]) -> float:
+        lines = 1
+        for value, capacity in zip(values, self.capacities):
+            if isinstance(value, str) and (2 * len(value) > capacity or "\n" in value):
+                lines = max(lines, wrapped_lines(value, capacity))
+        return min(MAX_ROW_HEIGHT_PT, lines * LINE_HEIGHT_PT + ROW_PADDING_PT)
+
+
 def fit_widths(columns: Sequence[Column], rows: Iterable[Sequence[Value]]) -> list[float]:
     """Widths that fit the widest line of each column, within the column's bounds.
 
     The header needs its text plus room for the filter button (it may wrap to two lines).
+    A value is measured only when it could change the result: a character is at most two
+    columns wide, and a column already as wide as its maximum cannot grow.
     """
     widest = [0] * len(columns)
+    full = [c.max_width - 2 for c in columns]  # content this wide already gives max_width
     for row in rows:
         for index, value in enumerate(row):
-            if value is not None:
-                text = value if isinstance(value, str) else _number_text(value)
-                widest[index] = max(widest[index], max_line_width(text))
+            if value is None:
+                continue
+            best = widest[index]
+            if best >= full[index]:
+                continue
+            text = value if isinstance(value, str) else _number_text(value)
+            if 2 * len(text) > best:
+                widest[index] = max(best, max_line_width(text))
     widths = []
     for column, content in zip(columns, widest):
         header = math.ceil(display_width(column.header) / 2) + 3
@@ -253,10 +381,9 @@ def write_ledger(out: SheetWriter, report: Report, settings: Settings) -> int:
 
     out.header(c.header for c in columns)
     count = 0
+    heights = RowHeights(widths)
     for values in iter_ledger_rows(report, settings):
-        cells = [out.cell(v, s) for v, s in zip(values, row_styles)]
-        height = row_height((v, w) for v, w in zip(values, widths) if isinstance(v, str))
-        out.append(cells, height)
+        out.values(values, row_styles, height=heights(values))
         count += 1
 
     last_row = count + 1
@@ -400,10 +527,15 @@ def fact_context(text: str, start: int, end: int, limit: int = 80) -> str:
     """The clause of ``text`` around ``[start, end)``, at most ``limit`` characters."""
     if not (0 <= start <= end <= len(text)):
         return ""
-    stops = "。；！？\n"
-    left = max((text.rfind(ch, 0, start) for ch in stops), default=-1) + 1
-    right_hits = [i for i in (text.find(ch, end) for ch in stops) if i != -1]
-    right = min(right_hits) + 1 if right_hits else len(text)
+    left = max(
+        text.rfind("。", 0, start), text.rfind("；", 0, start), text.rfind("！", 0, start),
+        text.rfind("？", 0, start), text.rfind("\n", 0, start),
+    ) + 1
+    right = len(text)
+    for stop in "。；！？\n":
+        hit = text.find(stop, end, right)
+        if hit != -1:
+            right = hit + 1
     cut_left, cut_right = start - limit // 2 > left, end + limit // 2 < right
     left = max(left, start - limit // 2)
     right = min(right, end + limit // 2)
@@ -438,13 +570,16 @@ def write_metrics(out: SheetWriter, report: Report, settings: Settings) -> int:
     out.header(c.header for c in columns)
     row_styles = [styles.BY_KIND[c.kind] for c in columns]
     value_cols = {_col(columns, "value") - 1, _col(columns, "high") - 1}
+    formats: dict[str | None, tuple[str | None, ...]] = {}
+    heights = RowHeights(widths)
     count = 0
     for values, number_format in iter_metric_rows(report, settings):
-        cells = [
-            out.cell(v, s, number_format if i in value_cols else None)
-            for i, (v, s) in enumerate(zip(values, row_styles))
-        ]
-        out.append(cells, row_height((v, w) for v, w in zip(values, widths) if isinstance(v, str)))
+        row_formats = formats.get(number_format)
+        if row_formats is None:
+            row_formats = formats[number_format] = tuple(
+                number_format if i in value_cols else None for i in range(len(columns))
+            )
+        out.values(values, row_styles, row_formats, heights(values))
         count += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     apply_print_setup(ws, report.title or "关键数据", landscape=True)
