@@ -29,12 +29,17 @@ class PdfFonts:
         return self.names.get(role) or self.names["song"]
 
 
+#: Roles the digest draws with (fangsong, the GB/T 9704 body of the Word summary, is not used).
+DIGEST_ROLES = ("song", "title", "hei", "kai", "fallback")
+
+
 def load_fonts(options: ExportOptions) -> PdfFonts:
     """Resolve (option/config/system/bundled), register and index the digest's fonts."""
     specs = rxfonts.resolve_fonts(
         options.settings,
         overrides=options.extra.get("fonts") or None,
         system_fonts=options.system_fonts,
+        roles=DIGEST_ROLES,
     )
     names = rxfonts.register_reportlab(specs)
     charsets: dict[str, frozenset[str]] = {}
