@@ -8,7 +8,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .config import Settings
@@ -16,6 +18,24 @@ from .errors import InputError, OutputError, StrictModeError
 from .model import Diagnostic, Report, Severity
 
 DEFAULT_OUT = Path("out")
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building large acyclic structures.
+
+    Reading and exporting allocate hundreds of thousands of small objects (items, facts,
+    XML elements); the collector's full passes over a growing heap cost 25–35 % of the time
+    and make it grow faster than the item count.  Nothing here builds reference cycles that
+    must be freed before the step ends; collection resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def load_report(
@@ -32,10 +52,16 @@ def load_report(
     Facts are extracted when ``extract`` is true; ``tracking`` applies the statuses, owners
     and notes of an edited tracking sheet; ``strict`` turns warnings into an error.
     """
+    with gc_paused():
+        return _load_report(inputs, settings=settings or Settings(), strict=strict, tracking=tracking,
+                            continued_name=continued_name, extract=extract)
+
+
+def _load_report(inputs: Sequence[Path | str], *, settings: Settings, strict: bool, tracking: Path | str | None,
+                 continued_name: str | None, extract: bool) -> Report:
     from .ingest import read_path
     from .resources import sample_path
 
-    settings = settings or Settings()
     paths = [Path(p) for p in inputs] or [sample_path()]
     if len(paths) == 1:
         report = read_path(paths[0])
@@ -109,7 +135,7 @@ def export(report: Report, fmt: str, output: Path | str | None = None, options: 
         target.parent.mkdir(parents=True, exist_ok=True)
     else:
         target = Path(output)
-    with atomic_path(target) as tmp:
+    with atomic_path(target) as tmp, gc_paused():
         exporter.export(report, tmp, opts)
     if warnings is not None:
         warnings.extend(getattr(exporter, "last_warnings", None) or [])
@@ -177,12 +203,9 @@ def export_all(report: Report, folder: Path, formats: Sequence[str], options: ob
         if workers > 1 and report.item_count >= PARALLEL_ITEMS:
             staged, found = _export_parallel(report, targets, opts, workers)
         else:
-            for name, exporter in exporters.items():
-                box: list[Path] = []
-                with staged_path(targets[name], box) as tmp:
-                    exporter.export(report, tmp, opts)
-                staged[name] = box[0]
-                found.extend(getattr(exporter, "last_warnings", None) or [])
+            for name in exporters:
+                staged[name], warnings = _stage_here(report, name, targets[name], opts)
+                found.extend(warnings)
         outputs = [{"format": name, "path": targets[name].name, "sha256": sha256_file(staged[name]),
                     "bytes": staged[name].stat().st_size} for name in exporters]
         manifest = {
@@ -219,41 +242,59 @@ def export_all(report: Report, folder: Path, formats: Sequence[str], options: ob
 
 def _export_parallel(report: Report, targets: dict[str, Path], options: object,
                      workers: int) -> tuple[dict[str, Path], list[Diagnostic]]:
-    """Each format in a process of its own; the report travels as JSON (fast to validate)."""
+    """The slowest formats in ``workers - 1`` processes of their own, the rest here meanwhile.
+
+    A worker gets the report as JSON (fast to validate) and holds a copy of it, so this
+    process keeps one share of the work instead of idling beside a full pool.
+    """
     from concurrent.futures import ProcessPoolExecutor
 
-    data = report.model_dump_json()
+    from .io import discard
+
     order = sorted(targets, key=lambda n: _COST_ORDER.index(n) if n in _COST_ORDER else len(_COST_ORDER))
+    remote, local = order[: max(1, workers - 1)], order[max(1, workers - 1):]
     staged: dict[str, Path] = {}
     found: list[Diagnostic] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {name: pool.submit(_stage_one, data, name, targets[name], options, os.getpid()) for name in order}
-        errors = []
-        for name in order:
+    errors: list[BaseException] = []
+    data = report.model_dump_json()
+    with ProcessPoolExecutor(max_workers=len(remote)) as pool:
+        futures = {name: pool.submit(_stage_one, data, name, targets[name], options, os.getpid()) for name in remote}
+        del data
+        for name in local:
             try:
-                path, warnings = futures[name].result()
+                staged[name], warnings = _stage_here(report, name, targets[name], options)
+                found.extend(warnings)
             except BaseException as exc:  # noqa: BLE001 — collect, drop the others, re-raise the first
                 errors.append(exc)
-                continue
-            staged[name] = path
-            found.extend(warnings)
-        if errors:
-            for path in staged.values():
-                from .io import discard
-
-                discard(path)
-            raise errors[0]
+                break
+        for name in remote:
+            try:
+                staged[name], warnings = futures[name].result()
+                found.extend(warnings)
+            except BaseException as exc:  # noqa: BLE001
+                errors.append(exc)
+    if errors:
+        for path in staged.values():
+            discard(path)
+        raise errors[0]
     return {name: staged[name] for name in targets}, found
 
 
-def _stage_one(data: str, fmt: str, target: Path, options: object, owner: int) -> tuple[Path, list[Diagnostic]]:
-    """Worker: export one format to a staged file owned (for clean-up) by the parent."""
+def _stage_here(report: Report, fmt: str, target: Path, options: object,
+                owner: int | None = None) -> tuple[Path, list[Diagnostic]]:
+    """Export one format in this process to a staged file (``owner`` commits it)."""
     from .exporters import get_exporter
     from .io import staged_path
 
-    report = Report.model_validate_json(data)
     exporter = get_exporter(fmt)
     box: list[Path] = []
-    with staged_path(target, box, owner=owner) as tmp:
+    with staged_path(target, box, owner=owner) as tmp, gc_paused():
         exporter.export(report, tmp, options)  # type: ignore[arg-type]
     return box[0], list(getattr(exporter, "last_warnings", None) or [])
+
+
+def _stage_one(data: str, fmt: str, target: Path, options: object, owner: int) -> tuple[Path, list[Diagnostic]]:
+    """Worker process: the report from JSON, one format staged for the parent to commit."""
+    with gc_paused():
+        report = Report.model_validate_json(data)
+    return _stage_here(report, fmt, target, options, owner)

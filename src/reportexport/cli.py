@@ -26,7 +26,7 @@ app = typer.Typer(
 )
 
 #: ``all`` reads its outputs back (``check``) by default up to this many items.
-CHECK_ITEMS = 5000
+CHECK_ITEMS = 500
 
 Inputs = Annotated[
     Optional[list[Path]],
