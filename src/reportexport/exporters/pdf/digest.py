@@ -440,25 +440,21 @@ class DigestBuilder:
 
     def fact_lines(self, item: WorkItem) -> list[Flowable]:
         """关键数据 / 肯定与荣誉 / tracking lines of an item, when there is anything to show."""
-        st, hei = self.st, self.fonts["hei"]
         flow: list[Flowable] = []
-        figures = _unique(m.raw for m in _metrics(item))
-        if figures:
-            spans = [Span("关键数据：")]
-            for k, raw in enumerate(figures):
-                if k:
-                    spans.append(Span("、"))
-                spans.append(Span(raw, hei, ACCENT))
-            flow.append(self.para(spans, st.keys, context=item.id))
-        praise = _unique(r.raw for r in _recognitions(item))
-        if praise:
-            spans = [Span("肯定与荣誉：")]
-            for k, raw in enumerate(praise):
-                if k:
-                    spans.append(Span("；"))
-                spans.append(Span(raw, hei, ACCENT))
-            flow.append(self.para(spans, st.keys, context=item.id))
+        for label, values, separator in (("关键数据：", _unique(m.raw for m in _metrics(item)), "、"),
+                                         ("肯定与荣誉：", _unique(r.raw for r in _recognitions(item)), "；")):
+            if values:
+                flow.append(self.para(self._highlighted(label, values, separator), self.st.keys, context=item.id))
         return flow + self.tracking_line(item)
+
+    def _highlighted(self, label: str, values: list[str], separator: str) -> list[Span]:
+        """``label`` followed by ``values`` in the accent colour, separated by ``separator``."""
+        spans = [Span(label)]
+        for k, raw in enumerate(values):
+            if k:
+                spans.append(Span(separator))
+            spans.append(Span(raw, self.fonts["hei"], ACCENT))
+        return spans
 
     def tracking_line(self, item: WorkItem) -> list[Flowable]:
         """状态 / 责任人 / 备注 of an item (from the tracking sheet), when any is set."""
