@@ -78,7 +78,8 @@ def test_libreoffice_opens_every_docx(written: dict[str, dict[str, Path]], tmp_p
     for name, files in written.items():
         pdf = tmp_path / f"{name}.pdf"
         assert pdf.exists(), f"LibreOffice did not convert {name}.docx: {result.stdout} {result.stderr}"
-        text = _squash(_pdftotext(pdf))
+        # the footer's page number (— 49 —) may fall inside a title that wraps at a page's foot
+        text = _squash(re.sub(r"(?m)^\s*—\s*\d+\s*—\s*$", "", _pdftotext(pdf)))
         report = load_report(next(p for n, p, _ in _variants() if n == name))
         missing = [i.id for _, i in report.items() if _squash(i.label + i.title) not in text]
         assert not missing, f"{name}: titles missing from LibreOffice's rendering: {missing[:5]}"
