@@ -198,6 +198,8 @@ def detect_layout(lines: list[Line]) -> str:
         return "newspaper"
     # short pages: hard-wrapped lines share one column width (±2), web paragraphs do not
     widths = [len(ln.text) + (2 if ln.indented else 0) for ln in content if not _is_top_heading(ln.text)]
+    if not widths:  # headings only
+        return "paragraphs"
     width, _ = Counter(widths).most_common(1)[0]
     near = sum(1 for n in widths if abs(n - width) <= 2)
     return "newspaper" if width <= 30 and near >= len(widths) * 0.6 else "paragraphs"
