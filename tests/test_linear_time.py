@@ -103,14 +103,19 @@ def count_body_work() -> Iterator[Counter[str]]:
     try:
         yield counts
     finally:
-        for cls, name, original in reversed(patched):
-            if original is _MISSING:
-                delattr(cls, name)
-            else:
-                setattr(cls, name, original)
+        _restore(patched)
 
 
 _MISSING = object()
+
+
+def _restore(patched: list) -> None:
+    """Undo the counting wrappers, newest first."""
+    for cls, name, original in reversed(patched):
+        if original is _MISSING:
+            delattr(cls, name)
+        else:
+            setattr(cls, name, original)
 
 
 def _docx_body_work(report: Report, tmp_path: Path) -> int:
@@ -191,11 +196,7 @@ def count_body_insertions() -> Iterator[Counter[str]]:
     try:
         yield counts
     finally:
-        for cls, name, original in reversed(patched):
-            if original is _MISSING:
-                delattr(cls, name)
-            else:
-                setattr(cls, name, original)
+        _restore(patched)
 
 
 def _docx_body_insertions(report: Report, tmp_path: Path, **options: object) -> int:
