@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.dataclasses import dataclass
 
 SCHEMA_VERSION = 1
 
@@ -69,15 +70,17 @@ class Diagnostic(_Frozen):
 
 
 # --------------------------------------------------------------------------- facts
+#
+# A report of 25,000 items holds about 350,000 facts.  A fact is therefore a slotted, frozen
+# pydantic dataclass rather than a BaseModel: the same validation, JSON form and schema, at
+# about 200 bytes an instance instead of about 1,200 (no per-instance ``__dict__`` and
+# ``model_fields_set``).  Fields are keyword-only so that ``kind`` can come first in the JSON.
+
+_FACT = dict(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
 
 
-class _FactBase(_Frozen):
-    raw: str = Field(description="The exact text of the fact, e.g. '3.38亿元'.")
-    start: int = Field(ge=0, description="Offset of the first character in WorkItem.text.")
-    end: int = Field(ge=0, description="Offset after the last character in WorkItem.text.")
-
-
-class Metric(_FactBase):
+@dataclass(**_FACT)
+class Metric:
     """A quantity: number + unit, magnitude and qualifier understood.
 
     ``3.38亿元`` → value 338000000, unit 元; ``87%`` → 0.87, unit %;
@@ -85,6 +88,9 @@ class Metric(_FactBase):
     """
 
     kind: Literal["metric"] = "metric"
+    raw: str = Field(description="The exact text of the fact, e.g. '3.38亿元'.")
+    start: int = Field(ge=0, description="Offset of the first character in WorkItem.text.")
+    end: int = Field(ge=0, description="Offset after the last character in WorkItem.text.")
     value: float | tuple[float, float] = Field(description="The number, or [low, high] for a range.")
     unit: str = Field(default="", description="Unit as written after the magnitude, e.g. 元, 篇, 人次, %.")
     qualifier: str | None = Field(
@@ -92,7 +98,8 @@ class Metric(_FactBase):
     )
 
 
-class DateRef(_Frozen):
+@dataclass(**_FACT)
+class DateRef:
     """A date or period named in the text: ``12月24日`` → 2023-12-24 with the report year.
 
     ``value`` is ISO-like and as precise as the text: ``2023``, ``2023-11``, ``2023-12-24``;
@@ -101,9 +108,9 @@ class DateRef(_Frozen):
     """
 
     kind: Literal["date"] = "date"
-    raw: str
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
+    raw: str = Field(description="The exact text of the date, e.g. '12月24日'.")
+    start: int = Field(ge=0, description="Offset of the first character in WorkItem.text.")
+    end: int = Field(ge=0, description="Offset after the last character in WorkItem.text.")
     value: str = Field(description="ISO date as precise as the text, e.g. '2023-12-24', '2023-10'.")
     until: str | None = Field(default=None, description="End of a period, e.g. '2025' for 2023-2025年度.")
     part: str | None = Field(default=None, description="Part of the month, e.g. 上旬.")
@@ -120,15 +127,16 @@ class RecognitionType(str, Enum):
     ranking = "ranking"
 
 
-class Recognition(_Frozen):
+@dataclass(**_FACT)
+class Recognition:
     """Praise or reward of the work: an endorsement (批示肯定) and who gave it, an award
     (一等奖), a selection (入选全国典型案例), a publication (被《学习时报》刊发) or a ranking
     (居全省第一, 全省唯一)."""
 
     kind: Literal["recognition"] = "recognition"
-    raw: str
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
+    raw: str = Field(description="The exact text, e.g. '省委主要领导批示肯定'.")
+    start: int = Field(ge=0, description="Offset of the first character in WorkItem.text.")
+    end: int = Field(ge=0, description="Offset after the last character in WorkItem.text.")
     type: RecognitionType
     by: str | None = Field(default=None, description="Who gave it, e.g. 省委主要领导.")
     outlet: str | None = Field(default=None, description="Where it was published, e.g. 学习时报.")
