@@ -74,12 +74,18 @@ def test_check_names_an_item_changed_in_the_xlsx(outputs: Path, tmp_path: Path, 
     assert "d20-i3" in failed[0].detail
 
 
-def test_parallel_and_serial_all_give_identical_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("fork", [True, False], ids=["forked-workers", "workers-given-json"])
+def test_parallel_and_serial_all_give_identical_files(fork: bool, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
     import reportexport.api as api
     from reportexport.api import export_all, load_report
 
     report = load_report([])
     monkeypatch.setattr(api, "PARALLEL_ITEMS", 1)  # the sample is small: force the process pool
+    if not fork:  # as where processes cannot be forked: the workers validate the report from JSON
+        monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     serial.mkdir()
     parallel.mkdir()

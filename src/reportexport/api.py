@@ -244,40 +244,59 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object,
                      workers: int) -> tuple[dict[str, Path], list[Diagnostic]]:
     """The slowest formats in ``workers - 1`` processes of their own, the rest here meanwhile.
 
-    A worker gets the report as JSON (fast to validate) and holds a copy of it, so this
-    process keeps one share of the work instead of idling beside a full pool.
+    Where processes can be forked (Linux), a worker inherits the report: its pages are shared
+    copy-on-write until touched, and nothing is serialised.  The collector's generations are
+    frozen first, so that no collection in either process walks (and copies) the report's
+    pages.  Elsewhere a worker gets the report as JSON and validates its own copy.
     """
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from .io import discard
 
+    global _SHARED_REPORT
     order = sorted(targets, key=lambda n: _COST_ORDER.index(n) if n in _COST_ORDER else len(_COST_ORDER))
     remote, local = order[: max(1, workers - 1)], order[max(1, workers - 1):]
     staged: dict[str, Path] = {}
     found: list[Diagnostic] = []
     errors: list[BaseException] = []
-    data = report.model_dump_json()
-    with ProcessPoolExecutor(max_workers=len(remote)) as pool:
-        futures = {name: pool.submit(_stage_one, data, name, targets[name], options, os.getpid()) for name in remote}
-        del data
-        for name in local:
-            try:
-                staged[name], warnings = _stage_here(report, name, targets[name], options)
-                found.extend(warnings)
-            except BaseException as exc:  # noqa: BLE001 — collect, drop the others, re-raise the first
-                errors.append(exc)
-                break
-        for name in remote:
-            try:
-                staged[name], warnings = futures[name].result()
-                found.extend(warnings)
-            except BaseException as exc:  # noqa: BLE001
-                errors.append(exc)
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if fork else None)
+    if fork:
+        _SHARED_REPORT = report
+        gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=len(remote), mp_context=context) as pool:
+            data = None if fork else report.model_dump_json()
+            futures = {name: pool.submit(_stage_one, data, name, targets[name], options, os.getpid())
+                       for name in remote}
+            del data
+            for name in local:
+                try:
+                    staged[name], warnings = _stage_here(report, name, targets[name], options)
+                    found.extend(warnings)
+                except BaseException as exc:  # noqa: BLE001 — collect, drop the others, re-raise the first
+                    errors.append(exc)
+                    break
+            for name in remote:
+                try:
+                    staged[name], warnings = futures[name].result()
+                    found.extend(warnings)
+                except BaseException as exc:  # noqa: BLE001
+                    errors.append(exc)
+    finally:
+        if fork:
+            _SHARED_REPORT = None
+            gc.unfreeze()
     if errors:
         for path in staged.values():
             discard(path)
         raise errors[0]
     return {name: staged[name] for name in targets}, found
+
+
+#: The report a forked worker of :func:`_export_parallel` inherits (None outside it).
+_SHARED_REPORT: Report | None = None
 
 
 def _stage_here(report: Report, fmt: str, target: Path, options: object,
@@ -293,8 +312,15 @@ def _stage_here(report: Report, fmt: str, target: Path, options: object,
     return box[0], list(getattr(exporter, "last_warnings", None) or [])
 
 
-def _stage_one(data: str, fmt: str, target: Path, options: object, owner: int) -> tuple[Path, list[Diagnostic]]:
-    """Worker process: the report from JSON, one format staged for the parent to commit."""
-    with gc_paused():
-        report = Report.model_validate_json(data)
+def _stage_one(data: str | None, fmt: str, target: Path, options: object,
+               owner: int) -> tuple[Path, list[Diagnostic]]:
+    """Worker process: one format staged for the parent to commit.  The report is the one
+    inherited by a fork (``data`` None) or validated from JSON."""
+    if data is None:
+        if _SHARED_REPORT is None:
+            raise RuntimeError("a forked export worker found no report")
+        report = _SHARED_REPORT
+    else:
+        with gc_paused():
+            report = Report.model_validate_json(data)
     return _stage_here(report, fmt, target, options, owner)
