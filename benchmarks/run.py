@@ -3,9 +3,11 @@
     python benchmarks/run.py --quick      # 27×4 and 500×5 items, prints the Markdown table
     python benchmarks/run.py              # + 5000×5 items and profiles; writes benchmarks/results.md
 
-Every measurement runs in a fresh subprocess (this file with ``--worker``), so the peak RSS
-reported is that of the step alone (``os.wait4`` resource usage of the child; for CLI steps
-also the sampled sum over the whole process tree, which counts parallel workers).  API steps
+Every measurement runs in a fresh subprocess (this file with ``--worker``).  An API step's
+ΔRSS is the rise of its worker's RSS from the loaded input to the step's peak (the kernel's
+peak mark is reset when the step starts); a CLI step's memory is the larger of the child's
+peak RSS (``os.wait4``) and the sampled sum of PSS over its process tree, which counts
+parallel workers and the pages they share with their parent once.  API steps
 time the call inside the worker, from before the exporter's library is imported to the file
 written; CLI steps time the whole command as a user waits for it.  Repetitions are
 interleaved (rep 1 of every step, then rep 2, ...), and each ratio is the median of the
@@ -62,6 +64,33 @@ def _load_pickle(path: str) -> Any:
         return pickle.load(fh)
 
 
+def _status_kb(*keys: str) -> dict[str, int]:
+    """Fields of /proc/self/status in KB, e.g. VmRSS (resident now) and VmHWM (its peak)."""
+    found: dict[str, int] = {}
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            key = line.split(":", 1)[0]
+            if key in keys:
+                found[key] = int(line.split()[1])
+    return found
+
+
+def _step_starts(args: argparse.Namespace) -> None:
+    """The input is loaded: start the clocks and the step's own memory peak.
+
+    The kernel's peak-RSS mark (VmHWM, also ``ru_maxrss``) is reset through
+    /proc/self/clear_refs, so the step's peak is measured from here; the peak reached while
+    loading is kept in ``args._load_peak``."""
+    args._t0, args._c0 = time.perf_counter(), time.process_time()
+    now = _status_kb("VmRSS", "VmHWM")
+    args._rss0, args._load_peak = now.get("VmRSS"), now.get("VmHWM")
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:  # not Linux, or not allowed: the step's peak then includes the load
+        args._rss0 = None
+
+
 def _run_step(step: str, args: argparse.Namespace) -> dict[str, Any]:
     """The timed body of one step; returns extra facts (outputs are written to ``args.output``)."""
     from reportexport import api
@@ -75,11 +104,11 @@ def _run_step(step: str, args: argparse.Namespace) -> dict[str, Any]:
         return {"items": report.item_count}
     if step == "extract":
         report = _load_pickle(args.input)
-        args._t0, args._c0 = time.perf_counter(), time.process_time()  # the pickle load is not the step
+        _step_starts(args)  # the pickle load is not the step
         done = api.extract_facts(report)
         return {"facts": sum(len(i.facts) for _, i in done.items())}
     report = _load_pickle(args.input)
-    args._t0, args._c0 = time.perf_counter(), time.process_time()
+    _step_starts(args)
     if step in EXPORT_FORMATS:
         from reportexport.exporters import ExportOptions
 
@@ -134,7 +163,7 @@ def worker(args: argparse.Namespace) -> None:
     else:
         def runner() -> dict[str, Any]:
             return _run_step(step, args)
-    args._t0 = args._c0 = None
+    args._t0 = args._c0 = args._rss0 = args._load_peak = None
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0, c0 = time.perf_counter(), time.process_time()
     prof = None
@@ -154,8 +183,10 @@ def worker(args: argparse.Namespace) -> None:
     result = {
         "wall": t1 - start,
         "cpu": c1 - (args._c0 or c0),
-        "rss_before_kb": rss_before,
-        "rss_peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        # the step's ΔRSS is step_peak_kb - rss_before_kb; the process's peak is the larger peak
+        "rss_before_kb": args._rss0 or rss_before,
+        "step_peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "rss_peak_kb": max(args._load_peak or 0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
         "extra": extra,
     }
     if prof is not None:
@@ -194,29 +225,42 @@ class Measure:
 
     wall: float
     cpu: float | None
-    rss_kb: int  # peak RSS of the child (os.wait4)
-    tree_kb: int  # sampled peak of the summed RSS of the whole process tree (CLI steps)
-    rss_before_kb: int | None
+    rss_kb: int  # peak RSS of the child (os.wait4, or the worker's own peaks)
+    tree_kb: int  # sampled peak of the summed PSS of the whole process tree (CLI steps)
+    rss_before_kb: int | None  # RSS when the step started (API steps: the input loaded)
     out_bytes: int | None
     extra: dict[str, Any] = field(default_factory=dict)
     ok: bool = True
     error: str = ""
+    step_kb: int | None = None  # peak RSS reached during the step itself (API steps)
+
+
+def _memory_kb(pid: int) -> int:
+    """Proportional set size of ``pid`` (Linux smaps_rollup): its private pages plus its share
+    of pages it shares with other processes, e.g. the copy-on-write pages a forked worker
+    still shares with its parent.  Summed over a process tree, PSS counts every page once;
+    summed RSS would count shared pages once per process.  VmRSS where PSS is unavailable."""
+    for path, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(path) as fh:
+                for line in fh:
+                    if line.startswith(key):
+                        return int(line.split()[1])
+        except OSError:
+            continue
+    return 0
 
 
 def _tree_rss_kb(root: int) -> int:
-    """Sum of VmRSS over ``root`` and its descendants (Linux /proc)."""
+    """Sum of the memory (PSS) of ``root`` and its descendants (Linux /proc)."""
     total, todo, seen = 0, [root], set()
     while todo:
         pid = todo.pop()
         if pid in seen:
             continue
         seen.add(pid)
+        total += _memory_kb(pid)
         try:
-            with open(f"/proc/{pid}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children") as fh:
                     todo += [int(p) for p in fh.read().split()]
@@ -235,7 +279,7 @@ def _spawn(cmd: list[str], sample_tree: bool, timeout: float) -> tuple[float, in
     def sample() -> None:
         while not stop.is_set():
             peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
-            stop.wait(0.05)
+            stop.wait(0.1)
 
     thread = threading.Thread(target=sample, daemon=True) if sample_tree else None
     if thread:
@@ -299,8 +343,8 @@ class Harness:
         if code or not result.exists():
             return Measure(wall, None, rss, 0, None, None, ok=False, error=f"exit {code}")
         data = json.loads(result.read_text())
-        return Measure(data["wall"], data["cpu"], rss, 0, data["rss_before_kb"],
-                       _size_of(out) if out is not None else None, data["extra"])
+        return Measure(data["wall"], data["cpu"], max(rss, data["rss_peak_kb"]), 0, data["rss_before_kb"],
+                       _size_of(out) if out is not None else None, data["extra"], step_kb=data["step_peak_kb"])
 
     def cli_step(self, cmd: list[str], out: Path | None, folder: bool = False) -> Measure:
         if out is not None:
@@ -445,6 +489,13 @@ class Harness:
         ms = [m for m in self.runs.get((size, step), []) if m.ok]
         return max(max(m.rss_kb, m.tree_kb) for m in ms) / 1024 if ms else None
 
+    def step_memory(self, size: str, step: str) -> float | None:
+        """ΔRSS MB: the largest rise of RSS during the step over its RSS when it started."""
+        ms = [m for m in self.runs.get((size, step), []) if m.ok and m.rss_before_kb]
+        if not ms:
+            return None
+        return max((m.step_kb or m.rss_kb) - m.rss_before_kb for m in ms) / 1024
+
     def table(self) -> str:
         head = ("| size | step | n | wall median s (min–max) | CPU s | peak RSS MB | ΔRSS MB | output MB | items/s "
                 "| ratio to baseline (wall; CPU) |\n|---|---|---|---|---|---|---|---|---|---|")
@@ -459,8 +510,8 @@ class Harness:
             peak = self.rss(size, step) or 0
             tree = max(m.tree_kb for m in ok) / 1024
             rss = f"{peak:.0f}" + (" (tree)" if tree > max(m.rss_kb for m in ok) / 1024 + 1 else "")
-            before = [m.rss_before_kb for m in ok if m.rss_before_kb]
-            delta = f"{(max(m.rss_kb for m in ok) - min(before)) / 1024:.0f}" if before else "-"
+            delta = self.step_memory(size, step)
+            delta = f"{delta:.0f}" if delta is not None else "-"
             outs = [m.out_bytes for m in ok if m.out_bytes]
             out = f"{statistics.median(outs) / 1e6:.2f}" if outs else "-"
             items = self.info.get(size, {}).get("items")
@@ -525,14 +576,15 @@ class Harness:
             add("xlsx ÷ openpyxl write-only", size, self.ratio(size, "xlsx", "bl:xlsx-openpyxl-wo"), 1.2, ".2f",
                 cpu=self.ratio(size, "xlsx", "bl:xlsx-openpyxl-wo", cpu=True))
         if "5000x5" in sizes:
-            add("xlsx peak RSS MB", "5000x5", self.rss("5000x5", "xlsx"), 120, ".0f")
+            add("xlsx step memory MB (ΔRSS over the loaded report)", "5000x5", self.step_memory("5000x5", "xlsx"),
+                120, ".0f")
         for size in big:
             add("pdf ÷ reportlab platypus", size, self.ratio(size, "pdf", "bl:pdf-reportlab"), 1.3, ".2f",
                 cpu=self.ratio(size, "pdf", "bl:pdf-reportlab", cpu=True))
         for size in big:
             add("`all` ÷ (start-up + parse + slowest exporter)", size, self.slowest_single(size)[0], 1.1, ".2f")
         if "5000x5" in sizes:
-            add("`all` peak RSS MB (process tree)", "5000x5", self.rss("5000x5", "cli:all"), 400, ".0f")
+            add("`all` peak memory MB (process tree, PSS)", "5000x5", self.rss("5000x5", "cli:all"), 400, ".0f")
             for step, value in self.scaling("500x5", "5000x5").items():
                 add(f"per-item time 25k ÷ 2.5k: {step}", "5000x5", value, 1.3, ".2f")
         add("sample `reportexport all` wall s", "sample", self.median("sample", "cli:all (sample)"), 1.5, ".2f")
@@ -611,8 +663,10 @@ def write_results(h: Harness, path: Path, sizes: list[str], reps: dict[str, int]
         "Wall: API steps are timed inside a fresh worker process from before the exporter's (or baseline's) "
         "library is imported to the file written (the pickled report is loaded before the clock starts); "
         "`cli:` steps are the whole command as a user waits for it (interpreter start-up, parsing, every export). "
-        "Peak RSS is the whole worker process (interpreter, the loaded report and the step); ΔRSS is what the step "
-        "added; \"(tree)\" marks a sampled sum over a process tree larger than its largest process. "
+        "Peak RSS is the whole worker process (interpreter, the loaded report and the step); ΔRSS is the rise of "
+        "RSS during the step over the RSS with its input loaded (the kernel's peak mark is reset at the step's "
+        "start); \"(tree)\" marks a sampled sum of PSS (shared pages counted once) over a process tree larger than "
+        "its largest process. "
         "CPU s: the worker's process time for the step (API steps), or user+sys CPU of the command and the "
         "children it waited for (`cli:` steps, from `os.wait4`). Ratios are medians of per-repetition ratios, by "
         "wall time and (after ';') by CPU time, which other load on the machine disturbs less.",
