@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,9 @@ CORPUS = SHARED / "corpus"
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI") == "true":
     hypothesis_settings.load_profile("ci")
+
+# The tests (and the commands they run) keep their font cache out of the user's home.
+os.environ.setdefault("REPORTEXPORT_CACHE", os.path.join(tempfile.gettempdir(), "reportexport-test-cache"))
 
 #: In CI (.ci/run sets it) a missing client program is a failure, not a skip.
 REQUIRE_CLIENTS = os.environ.get("REPORTEXPORT_REQUIRE_CLIENTS") == "1"

@@ -190,13 +190,20 @@ class _Loaded:
 
 @cache
 def _load(path: Path, subfont_index: int, stamp: tuple[int, int]) -> _Loaded:
-    """Parse a font with reportlab once per process (``stamp`` = size and mtime of the file)."""
+    """Parse a font with reportlab once per process (``stamp`` = size and mtime of the file),
+    or read it from the font cache (:mod:`reportexport.fontcache`)."""
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-    try:
-        font = TTFont("reportexport-unregistered", str(path), subfontIndex=subfont_index)
-    except TTFError as exc:
-        raise ResourceError(f"reportlab cannot use this font: {exc}", path=str(path)) from None
+    from . import fontcache
+
+    name = "reportexport-unregistered"
+    font = fontcache.load_cached(path, subfont_index, stamp, name)
+    if font is None:
+        try:
+            font = TTFont(name, str(path), subfontIndex=subfont_index)
+        except TTFError as exc:
+            raise ResourceError(f"reportlab cannot use this font: {exc}", path=str(path)) from None
+        fontcache.store(path, subfont_index, stamp, font)
     codes = frozenset(code for code, gid in font.face.charToGlyph.items() if gid)
     return _Loaded(font, codes)
 
