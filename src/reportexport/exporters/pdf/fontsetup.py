@@ -8,14 +8,11 @@ of each registered font and the fallback order).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ... import fonts as rxfonts
 from .. import ExportOptions
 from .paragraph import FontBook
-
-#: Roles the digest draws with; ``title`` falls back to ``song`` when not provided.
-DIGEST_ROLES = ("song", "hei", "kai", "title")
-
 
 @dataclass(frozen=True)
 class PdfFonts:
@@ -33,6 +30,20 @@ class PdfFonts:
 DIGEST_ROLES = ("song", "title", "hei", "kai", "fallback")
 
 
+def _charset(spec: rxfonts.FontSpec) -> frozenset[str]:
+    """The characters a font draws, once per process and file.  Characters beyond U+FFFF
+    are left out: reportlab writes a broken ToUnicode entry for them (odd-length hex), which
+    would break copy-paste, so they are drawn as □ with /ActualText instead."""
+    key = (spec.path.resolve(), spec.subfont_index)
+    found = _CHARSETS.get(key)
+    if found is None:
+        found = _CHARSETS[key] = frozenset(map(chr, (code for code in rxfonts.cmap(spec) if code <= 0xFFFF)))
+    return found
+
+
+_CHARSETS: dict[tuple[Path, int], frozenset[str]] = {}
+
+
 def load_fonts(options: ExportOptions) -> PdfFonts:
     """Resolve (option/config/system/bundled), register and index the digest's fonts."""
     specs = rxfonts.resolve_fonts(
@@ -46,8 +57,6 @@ def load_fonts(options: ExportOptions) -> PdfFonts:
     for role, spec in specs.items():
         name = names[role]
         if name not in charsets:
-            # reportlab writes a broken ToUnicode entry for characters beyond U+FFFF (odd-length
-            # hex), which would break copy-paste: those are drawn as □ with /ActualText instead
-            charsets[name] = frozenset(map(chr, (code for code in rxfonts.cmap(spec) if code <= 0xFFFF)))
+            charsets[name] = _charset(spec)
     chain = [names[spec.role] for spec in rxfonts.fallback_chain(specs)]
     return PdfFonts(names=names, specs=specs, book=FontBook(charsets, chain))
