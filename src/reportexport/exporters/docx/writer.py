@@ -1,21 +1,11 @@
-"""The Word summary: a GB/T 9704-2012 styled .docx built on a reference document.
+"""Writing the Word summary with python-docx and lxml (see the package docstring)."""
 
-Like pandoc's ``--reference-doc``, the styles, page setup, headers and footers come from a
-template (``--template``, ``[docx] template`` in reportexport.toml, or the bundled
-``templates/reference.docx``); its body text is replaced.  Styles the template lacks are
-copied from the bundled reference, theme fonts are resolved to explicit names (WPS ignores
-themes), and fonts configured in ``[docx.fonts]`` are written into the styles.
-
-Modules: :mod:`.styles` (roles, lookup, fonts), :mod:`.body` (the linear-time body
-builder), :mod:`.package` (reproducible save), :mod:`.embed` (``--embed-fonts``).
-"""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from pathlib import Path
-from typing import ClassVar
 
 import docx
 from docx.document import Document as DocumentObject
@@ -32,7 +22,7 @@ from . import styles as st
 from .body import BodyOptions, Layout, build_body
 from .package import save_deterministic, set_core_properties
 
-__all__ = ["DocxExporter", "open_template", "default_template"]
+__all__ = ["default_template", "open_template", "replace_body", "write_summary"]
 
 _TEMPLATE_CT = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _DOCUMENT_CT = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -187,44 +177,38 @@ def _font_roles_used(report: Report, options: ExportOptions) -> list[str]:
     return roles
 
 
-class DocxExporter:
-    """Word summary in GB/T 9704-2012 layout (styles from a reference .docx)."""
+def write_summary(report: Report, path: Path, options: ExportOptions) -> None:
+    """Write the Word summary of ``report`` to ``path``."""
+    template = options.template or (
+        Path(options.settings.docx.template) if options.settings.docx.template else None
+    )
+    is_default = template is None
+    doc = open_template(template or default_template())
+    ids = prepare_styles(doc, options, is_default=is_default)
+    if options.embed_fonts:
+        from .embed import embed_fonts
 
-    name: ClassVar[str] = "docx"
-    suffix: ClassVar[str] = ".docx"
-    description: ClassVar[str] = "Word summary, GB/T 9704-2012 layout (--template, --brief, --toc, --embed-fonts)"
+        embed_fonts(doc, set(options.settings.docx.fonts.model_fields_set), _font_roles_used(report, options))
 
-    def export(self, report: Report, path: Path, options: ExportOptions) -> None:
-        template = options.template or (
-            Path(options.settings.docx.template) if options.settings.docx.template else None
-        )
-        is_default = template is None
-        doc = open_template(template or default_template())
-        ids = prepare_styles(doc, options, is_default=is_default)
-        if options.embed_fonts:
-            from .embed import embed_fonts
+    sect_pr = doc.element.body.find(qn("w:sectPr"))
+    width = _text_width(sect_pr)
+    layout = Layout(
+        ids=ids,
+        text_width=width,
+        chars_per_line=max(10, width // 320),  # 三号 = 16 pt = 320 twips a character
+        title_chars_per_line=max(6, width // 440 - 1),  # 二号 = 22 pt, one character spare
+    )
+    body_opts = BodyOptions(
+        brief=options.brief,
+        toc=options.toc,
+        continued_name=options.settings.document.continued_name,
+        done_status=(options.settings.xlsx.statuses or ("已完成",))[0],
+    )
+    document_xml = replace_body(doc, build_body(report, layout, body_opts))
 
-            embed_fonts(doc, set(options.settings.docx.fonts.model_fields_set), _font_roles_used(report, options))
-
-        sect_pr = doc.element.body.find(qn("w:sectPr"))
-        width = _text_width(sect_pr)
-        layout = Layout(
-            ids=ids,
-            text_width=width,
-            chars_per_line=max(10, width // 320),  # 三号 = 16 pt = 320 twips a character
-            title_chars_per_line=max(6, width // 440 - 1),  # 二号 = 22 pt, one character spare
-        )
-        body_opts = BodyOptions(
-            brief=options.brief,
-            toc=options.toc,
-            continued_name=options.settings.document.continued_name,
-            done_status=(options.settings.xlsx.statuses or ("已完成",))[0],
-        )
-        document_xml = replace_body(doc, build_body(report, layout, body_opts))
-
-        author = options.settings.document.author
-        title = report.title or body_opts.fallback_title
-        subject = "重点工作汇总（摘要）" if options.brief else "重点工作汇总"
-        keywords = "；".join(d.display_name for d in report.departments if d.name)
-        set_core_properties(doc, title=title, subject=subject, author=author, keywords=keywords[:255])
-        save_deterministic(doc, Path(path), document_xml)
+    author = options.settings.document.author
+    title = report.title or body_opts.fallback_title
+    subject = "重点工作汇总（摘要）" if options.brief else "重点工作汇总"
+    keywords = "；".join(d.display_name for d in report.departments if d.name)
+    set_core_properties(doc, title=title, subject=subject, author=author, keywords=keywords[:255])
+    save_deterministic(doc, Path(path), document_xml)

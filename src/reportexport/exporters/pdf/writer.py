@@ -1,26 +1,10 @@
-"""The PDF digest (reportlab platypus): printable anywhere, embedded CJK subset fonts.
-
-Layout: A4 with a wider binding margin on the left; page 1 is a cover (title, source,
-overview figures, a bar chart of items per department); then a department table and, per
-department, a heading and its items (title + first sentence + key figures, or the full
-text with ``options.full``).  Every page but the cover has the report title as header;
-every page has ``第 X 页 共 Y 页`` as footer, the total being a form XObject filled in when
-the document is saved (one layout pass).
-
-Outline: 封面, one entry per department, one per item beneath it; the viewer opens with
-the outline shown.  Metadata (title, subject, author, keywords, ``/Lang zh-CN``) is set and
-the output is byte-identical across runs (``invariant``).
-
-Characters no embedded font can draw are listed in :attr:`PdfExporter.last_warnings`
-(one :class:`~reportexport.model.Diagnostic` per item and character).
-"""
+"""Writing the PDF digest with reportlab (see the package docstring for the layout)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
@@ -35,7 +19,7 @@ from .digest import MUTED, RULE, DigestBuilder, DigestOptions, make_styles
 from .fontsetup import PdfFonts, load_fonts
 from .paragraph import CJKParagraph
 
-__all__ = ["PAGE_MARGINS", "PdfExporter"]
+__all__ = ["PAGE_MARGINS", "missing_glyph_warnings", "write_digest"]
 
 #: (left = binding side, right, top, bottom) in points.
 PAGE_MARGINS = (28 * mm, 22 * mm, 28 * mm, 24 * mm)
@@ -107,74 +91,65 @@ class _DigestTemplate(BaseDocTemplate):
         canv.restoreState()
 
 
-class PdfExporter:
-    """The PDF digest: ``reportexport pdf`` (``--full`` for the complete text)."""
+def write_digest(report: Report, path: Path, options: ExportOptions) -> list[Diagnostic]:
+    """Write the digest of ``report`` to ``path``; returns the warnings (characters no font has)."""
+    fonts = load_fonts(options)
+    styles = make_styles(fonts)
+    settings = options.settings
+    left, right, _, _ = PAGE_MARGINS
+    width = A4[0] - left - right
+    digest = DigestOptions(full=options.full, continued_name=settings.document.continued_name)
+    builder = DigestBuilder(report, fonts, styles, digest, width)
+    story = builder.story()
+    title = report.title or report.source.name or "工作报告"
+    header = CJKParagraph(title, styles.header, fonts.book, context="header")
+    keywords = ["重点工作", "全文" if options.full else "摘要"]
+    if report.year:
+        keywords.append(f"{report.year}年")
+    keywords += [d.name for d in report.departments if d.name]
+    doc = _DigestTemplate(
+        str(path), fonts, header,
+        title=title,
+        subject=("重点工作全文" if options.full else "重点工作摘要") + (f"（{report.source.name}）" if report.source.name else ""),
+        author=settings.document.author,
+        creator=f"reportexport {options.tool_version}".strip(),
+        keywords=keywords,
+        invariant=1,
+        pageCompression=1,
+        lang="zh-CN",
+        displayDocTitle=1,
+        initialFontName=fonts["song"],
+        initialFontSize=10.5,
+    )
+    try:
+        with _plain_flate_streams():
+            doc.build(story, canvasmaker=_canvas_class(fonts["song"]))
+    except OSError as exc:
+        raise OutputError(f"cannot write the PDF: {exc.strerror or exc}", path=str(path)) from None
+    warnings = missing_glyph_warnings(report, fonts)
+    if options.strict and warnings:
+        first = warnings[0]
+        raise StrictModeError(f"{first.message} [{first.code}] (refused because of --strict)",
+                              path=report.source.path or report.source.name, line=first.line)
+    return warnings
 
-    name: ClassVar[str] = "pdf"
-    suffix: ClassVar[str] = ".pdf"
-    description: ClassVar[str] = "PDF digest (A4, embedded CJK fonts, outline, Chinese line breaking)"
 
-    def __init__(self) -> None:
-        #: Characters no font could draw in the last export (one per item and character).
-        self.last_warnings: list[Diagnostic] = []
+def missing_glyph_warnings(report: Report, fonts: PdfFonts) -> list[Diagnostic]:
+    """One warning per (item, character) that no embedded font has."""
+    from ... import fonts as rxfonts
 
-    def export(self, report: Report, path: Path, options: ExportOptions) -> None:
-        fonts = load_fonts(options)
-        styles = make_styles(fonts)
-        settings = options.settings
-        left, right, _, _ = PAGE_MARGINS
-        width = A4[0] - left - right
-        digest = DigestOptions(full=options.full, continued_name=settings.document.continued_name)
-        builder = DigestBuilder(report, fonts, styles, digest, width)
-        story = builder.story()
-        title = report.title or report.source.name or "工作报告"
-        header = CJKParagraph(title, styles.header, fonts.book, context="header")
-        keywords = ["重点工作", "全文" if options.full else "摘要"]
-        if report.year:
-            keywords.append(f"{report.year}年")
-        keywords += [d.name for d in report.departments if d.name]
-        doc = _DigestTemplate(
-            str(path), fonts, header,
-            title=title,
-            subject=("重点工作全文" if options.full else "重点工作摘要") + (f"（{report.source.name}）" if report.source.name else ""),
-            author=settings.document.author,
-            creator=f"reportexport {options.tool_version}".strip(),
-            keywords=keywords,
-            invariant=1,
-            pageCompression=1,
-            lang="zh-CN",
-            displayDocTitle=1,
-            initialFontName=fonts["song"],
-            initialFontSize=10.5,
-        )
-        try:
-            with _plain_flate_streams():
-                doc.build(story, canvasmaker=_canvas_class(fonts["song"]))
-        except OSError as exc:
-            raise OutputError(f"cannot write the PDF: {exc.strerror or exc}", path=str(path)) from None
-        self.last_warnings = self._warnings(report, fonts)
-        if options.strict and self.last_warnings:
-            first = self.last_warnings[0]
-            raise StrictModeError(f"{first.message} [{first.code}] (refused because of --strict)",
-                                  path=report.source.path or report.source.name, line=first.line)
-
-    @staticmethod
-    def _warnings(report: Report, fonts: PdfFonts) -> list[Diagnostic]:
-        """One warning per (item, character) that no embedded font has."""
-        from ... import fonts as rxfonts
-
-        where = {item.id: item for _, item in report.items()}
-        found = []
-        for context, ch in fonts.book.missing:
-            if rxfonts.is_ignorable(ch):
-                continue
-            item = where.get(context)
-            name = f"事项 {item.id}（{item.label}{item.title[:16]}）" if item else context
-            found.append(Diagnostic(
-                severity=Severity.warning,
-                code="pdf-missing-glyph",
-                message=f"{name}中的字符“{ch}”(U+{ord(ch):04X}) 没有任何已嵌入字体包含，PDF 中印为 □（复制时仍为原字符）",
-                line=item.span.first_line if item and item.span else None,
-                file=(item.span.file if item and item.span else None) or report.source.name,
-            ))
-        return found
+    where = {item.id: item for _, item in report.items()}
+    found = []
+    for context, ch in fonts.book.missing:
+        if rxfonts.is_ignorable(ch):
+            continue
+        item = where.get(context)
+        name = f"事项 {item.id}（{item.label}{item.title[:16]}）" if item else context
+        found.append(Diagnostic(
+            severity=Severity.warning,
+            code="pdf-missing-glyph",
+            message=f"{name}中的字符“{ch}”(U+{ord(ch):04X}) 没有任何已嵌入字体包含，PDF 中印为 □（复制时仍为原字符）",
+            line=item.span.first_line if item and item.span else None,
+            file=(item.span.file if item and item.span else None) or report.source.name,
+        ))
+    return found

@@ -1,26 +1,9 @@
-"""The Excel tracking sheet (openpyxl): ``reportexport xlsx``.
+"""Writing the tracking workbook with openpyxl (see the package docstring for the sheets)."""
 
-Sheets, in order:
-
-* **工作台账** — a row per item (序号, 部门, 事项编号, 事项, 主要内容, 关键数据, 批示/荣誉,
-  时间, 完成状态, 责任人, 备注, 来源, 事项ID); 完成状态 is a drop-down fed from the hidden
-  sheet 字典; frozen header and first columns, filters, wrapped text, CJK-aware widths,
-  row heights that show the text, A4 landscape print set-up fitted to the page width.
-* **部门汇总** — live COUNTIFS formulas per department and status, with a total row.
-* **关键数据** — a row per metric fact with its value as a number.
-* **说明** — source, checksum, tool version, options and every diagnostic of the reader.
-* **字典** (hidden) — the status vocabulary.
-
-Text is always stored as text (never as a formula); reports with more than
-:data:`STREAMING_THRESHOLD` items are written in openpyxl's write-only mode unless
-``ExportOptions.write_only`` says otherwise; the file is byte-identical across runs.
-:mod:`reportexport.tracking` reads an edited sheet back.
-"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
 
 from openpyxl import Workbook
 
@@ -35,7 +18,7 @@ from .package import save_deterministic
 #: Above this many items the workbook is streamed (openpyxl write-only mode).
 STREAMING_THRESHOLD = 2000
 
-__all__ = ["STREAMING_THRESHOLD", "XlsxExporter", "use_write_only", "write_workbook"]
+__all__ = ["LONG_TEXT_SHEET", "STREAMING_THRESHOLD", "use_write_only", "write_workbook"]
 
 
 def use_write_only(report: Report, options: ExportOptions) -> bool:
@@ -96,14 +79,3 @@ def write_workbook(report: Report, path: Path, options: ExportOptions) -> None:
 
 #: Sheet holding, in pieces, item texts longer than one cell can hold (nothing is lost).
 LONG_TEXT_SHEET = "长文本"
-
-
-class XlsxExporter:
-    """Writes the Excel tracking sheet (工作台账 with status drop-down, 部门汇总, 关键数据, 说明)."""
-
-    name: ClassVar[str] = "xlsx"
-    suffix: ClassVar[str] = ".xlsx"
-    description: ClassVar[str] = "Excel 工作台账：状态下拉、部门汇总公式、关键数据、说明（可回读 --tracking）"
-
-    def export(self, report: Report, path: Path, options: ExportOptions) -> None:
-        write_workbook(report, Path(path), options)

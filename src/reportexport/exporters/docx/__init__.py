@@ -1,0 +1,44 @@
+"""The Word summary: a GB/T 9704-2012 styled .docx built on a reference document.
+
+Like pandoc's ``--reference-doc``, the styles, page setup, headers and footers come from a
+template (``--template``, ``[docx] template`` in reportexport.toml, or the bundled
+``templates/reference.docx``); its body text is replaced.  Styles the template lacks are
+copied from the bundled reference, theme fonts are resolved to explicit names (WPS ignores
+themes), and fonts configured in ``[docx.fonts]`` are written into the styles.
+
+Modules: :mod:`.writer` (the export), :mod:`.styles` (roles, lookup, fonts), :mod:`.body` (the linear-time body
+builder), :mod:`.package` (reproducible save), :mod:`.embed` (``--embed-fonts``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ...model import Report
+from .. import ExportOptions
+
+__all__ = ["DocxExporter", "default_template", "open_template"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("default_template", "open_template"):  # served from .writer (imports python-docx)
+        from . import writer
+
+        return getattr(writer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class DocxExporter:
+    """Word summary in GB/T 9704-2012 layout (styles from a reference .docx).
+
+    python-docx is imported (by :mod:`.writer`) only when a summary is written."""
+
+    name: ClassVar[str] = "docx"
+    suffix: ClassVar[str] = ".docx"
+    description: ClassVar[str] = "Word summary, GB/T 9704-2012 layout (--template, --brief, --toc, --embed-fonts)"
+
+    def export(self, report: Report, path: Path, options: ExportOptions) -> None:
+        from .writer import write_summary
+
+        write_summary(report, Path(path), options)

@@ -1,0 +1,54 @@
+"""The PDF digest (reportlab platypus): printable anywhere, embedded CJK subset fonts.
+
+Layout: A4 with a wider binding margin on the left; page 1 is a cover (title, source,
+overview figures, a bar chart of items per department); then a department table and, per
+department, a heading and its items (title + first sentence + key figures, or the full
+text with ``options.full``).  Every page but the cover has the report title as header;
+every page has ``第 X 页 共 Y 页`` as footer, the total being a form XObject filled in when
+the document is saved (one layout pass).
+
+Outline: 封面, one entry per department, one per item beneath it; the viewer opens with
+the outline shown.  Metadata (title, subject, author, keywords, ``/Lang zh-CN``) is set and
+the output is byte-identical across runs (``invariant``).
+
+Characters no embedded font can draw are listed in :attr:`PdfExporter.last_warnings`
+(one :class:`~reportexport.model.Diagnostic` per item and character).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from ...model import Diagnostic, Report
+from .. import ExportOptions
+
+__all__ = ["PdfExporter"]
+
+
+class PdfExporter:
+    """The PDF digest: ``reportexport pdf`` (``--full`` for the complete text).
+
+    reportlab is imported (by :mod:`.writer`) only when a digest is written, so that the
+    registry can list and name this exporter cheaply."""
+
+    name: ClassVar[str] = "pdf"
+    suffix: ClassVar[str] = ".pdf"
+    description: ClassVar[str] = "PDF digest (A4, embedded CJK fonts, outline, Chinese line breaking)"
+
+    def __init__(self) -> None:
+        #: Characters no font could draw in the last export (one per item and character).
+        self.last_warnings: list[Diagnostic] = []
+
+    def warm(self, options: ExportOptions) -> None:
+        """Import reportlab and load the digest's fonts ahead of an export (a worker process
+        started before the report is read does this meanwhile)."""
+        from .fontsetup import load_fonts
+
+        load_fonts(options)
+
+    def export(self, report: Report, path: Path, options: ExportOptions) -> None:
+        from .writer import write_digest
+
+        self.last_warnings = []
+        self.last_warnings = write_digest(report, Path(path), options)
