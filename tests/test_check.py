@@ -114,3 +114,35 @@ def test_a_failing_format_in_the_pool_leaves_every_old_file(tmp_path: Path, monk
     with pytest.raises(StrictModeError, match="U\\+1F600"):
         export_all(report, tmp_path, ["json", "docx", "xlsx", "pdf"], ExportOptions(strict=True), jobs=2)
     assert {p: p.read_bytes() for p in tmp_path.iterdir()} == old
+
+
+def test_early_workers_give_the_same_files_and_checks(tmp_path: Path) -> None:
+    """Workers forked before the report is read (a small input) get it sent, warmed up."""
+    from reportexport.api import can_fork, early_workers, export_all, load_report
+    from reportexport.check import CHECKER
+    from reportexport.exporters import ExportOptions
+
+    formats = ["json", "docx", "xlsx", "pdf"]
+    options = ExportOptions()
+    early, serial = tmp_path / "early", tmp_path / "serial"
+    early.mkdir()
+    serial.mkdir()
+    with early_workers(formats, options, jobs=2, input_bytes=1000, checker=CHECKER) as workers:
+        assert (workers is not None) == can_fork()
+        report = load_report([])
+        got = export_all(report, early, formats, options, jobs=2, checker=CHECKER, workers=workers)
+    want = export_all(report, serial, formats, options, jobs=1, checker=CHECKER)
+    for suffix in (".json", ".docx", ".xlsx", ".pdf", ".manifest.json"):
+        assert (early / f"{STEM}{suffix}").read_bytes() == (serial / f"{STEM}{suffix}").read_bytes(), suffix
+    assert [(c.fmt, c.name, c.ok) for c in got["checks"]] == [(c.fmt, c.name, c.ok) for c in want["checks"]]
+    assert {c.fmt for c in got["checks"]} == {"docx", "xlsx", "pdf"} and all(c.ok for c in got["checks"])
+
+
+def test_large_inputs_get_no_early_workers() -> None:
+    from reportexport.api import EARLY_WORKERS_BYTES, early_workers
+    from reportexport.exporters import ExportOptions
+
+    with early_workers(["docx", "pdf"], ExportOptions(), jobs=2, input_bytes=EARLY_WORKERS_BYTES + 1) as workers:
+        assert workers is None  # forked after reading instead, sharing the report's pages
+    with early_workers(["docx", "pdf"], ExportOptions(), jobs=1, input_bytes=10) as workers:
+        assert workers is None  # one process: nothing to start

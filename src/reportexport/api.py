@@ -10,12 +10,16 @@ from __future__ import annotations
 import os
 import contextlib
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from .config import Settings
 from .errors import InputError, OutputError, StrictModeError
 from .model import Diagnostic, Report, Severity
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 DEFAULT_OUT = Path("out")
 
@@ -172,20 +176,103 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-#: From this many items on, ``export_all`` runs the exporters in parallel processes.
+#: Where workers must be spawned (no fork), ``export_all`` uses them from this many items on.
 PARALLEL_ITEMS = 1500
 #: Slowest first, so the longest export starts at once.
 _COST_ORDER = ("pdf", "xlsx", "docx")
 
+class Checker(Protocol):
+    """Reads one staged output back (e.g. :data:`reportexport.check.CHECKER`)."""
+
+    def __call__(self, report: Report, fmt: str, path: Path, options: dict, name: str) -> list:
+        """The checks of ``path``, the ``fmt`` output of ``report`` (``name``: its final file name)."""
+
+    def warm(self, fmt: str) -> None:
+        """Import what reading ``fmt`` back needs (in a worker, ahead of the export)."""
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked (Linux): they then start in milliseconds and
+    share the parent's report instead of receiving a copy."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _plan(formats: Sequence[str], jobs: int | None) -> tuple[list[str], list[str]]:
+    """(formats for worker processes, formats for this process): the slowest ones out, one
+    process per core left after this one."""
+    order = sorted(formats, key=lambda n: _COST_ORDER.index(n) if n in _COST_ORDER else len(_COST_ORDER))
+    workers = min(jobs or os.cpu_count() or 1, len(order))
+    if workers <= 1:
+        return [], order
+    return order[: workers - 1], order[workers - 1:]
+
+
+#: Inputs up to this many bytes get their export workers before they are read (early_workers).
+EARLY_WORKERS_BYTES = 1 << 20
+
+
+@contextlib.contextmanager
+def early_workers(formats: Sequence[str], options: object, jobs: int | None = None, input_bytes: int = 0,
+                  checker: Checker | None = None) -> Iterator[Executor | None]:
+    """Export workers forked now, before the report is read, for ``export_all(workers=...)``.
+
+    While this process reads the report, each worker imports its exporters' libraries and
+    loads their resources (an exporter's optional ``warm(options)``, e.g. the PDF fonts, and
+    the ``checker``'s ``warm(format)``), so
+    a small report's slowest format starts at once when the report arrives (pickled; it is
+    small).  Yields None where this does not pay: one core or one format, no ``fork``, or an
+    input over :data:`EARLY_WORKERS_BYTES`, whose workers are better forked after reading,
+    sharing the report's pages (``export_all`` does that by itself).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    remote, _ = _plan(formats, jobs)
+    if not remote or not can_fork() or input_bytes > EARLY_WORKERS_BYTES:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=len(remote), mp_context=multiprocessing.get_context("fork"),
+                               initializer=_warm, initargs=(tuple(remote), options, checker))
+    pool.submit(int)  # fork the workers now
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _warm(formats: Sequence[str], options: object, checker: Checker | None) -> None:
+    """Worker initializer: let each exporter (and the checker) import and load what it needs.
+    A failure here is left for the export itself to report."""
+    from .exporters import get_exporter
+
+    for name in formats:
+        try:
+            warm = getattr(get_exporter(name), "warm", None)
+            if warm is not None:
+                warm(options)
+            if checker is not None:
+                checker.warm(name)
+        except Exception:  # noqa: BLE001, S110 — the export meets the same error and reports it
+            pass
+
 
 def export_all(report: Report, folder: Path, formats: Sequence[str], options: object | None = None,
-               inputs: Sequence[Path] = (), jobs: int | None = None) -> dict:
+               inputs: Sequence[Path] = (), jobs: int | None = None, checker: Checker | None = None,
+               workers: Executor | None = None) -> dict:
     """Write every format of ``report`` into ``folder`` plus ``<stem>.manifest.json``; returns the manifest.
 
     All or nothing: every file is staged under a hidden name first and the files are renamed
     into place only when every exporter has succeeded, so a refusal (``--strict``) or a
-    crash in the last exporter leaves all previous outputs as they were.  A large report
-    (``PARALLEL_ITEMS``) is exported by parallel processes (``jobs``, default: the cores).
+    crash in the last exporter leaves all previous outputs as they were.  The formats are
+    exported by parallel processes (``jobs``, default: the cores) where workers can be
+    forked, and elsewhere for reports of ``PARALLEL_ITEMS`` items or more.  ``workers`` are
+    processes started by :func:`early_workers`; the report is then sent to them.
+
+    With ``checker`` (e.g. :data:`reportexport.check.CHECKER`) each output is read back by
+    the process that wrote it, before it is put in place; the results are returned under the
+    key ``"checks"`` (they are not part of the manifest file).
     """
     import json
 
@@ -198,13 +285,15 @@ def export_all(report: Report, folder: Path, formats: Sequence[str], options: ob
     targets = {name: default_output(report, exp.suffix, folder) for name, exp in exporters.items()}
     staged: dict[str, Path] = {}
     found: list[Diagnostic] = []
+    checks: dict[str, list] = {}
     try:
-        workers = min(jobs or os.cpu_count() or 1, len(exporters))
-        if workers > 1 and report.item_count >= PARALLEL_ITEMS:
-            staged, found = _export_parallel(report, targets, opts, workers)
+        remote, local = _plan(list(exporters), jobs)
+        if remote and (workers is not None or can_fork() or report.item_count >= PARALLEL_ITEMS):
+            staged, found, checks = _export_parallel(report, targets, opts, remote, local, checker, workers)
         else:
             for name in exporters:
-                staged[name], warnings = _stage_here(report, name, targets[name], opts)
+                staged[name], warnings, checks[name] = _stage_here(report, name, targets[name], opts,
+                                                                   checker=checker)
                 found.extend(warnings)
         outputs = [{"format": name, "path": targets[name].name, "sha256": sha256_file(staged[name]),
                     "bytes": staged[name].stat().st_size} for name in exporters]
@@ -237,17 +326,22 @@ def export_all(report: Report, folder: Path, formats: Sequence[str], options: ob
     for name, path in staged.items():
         commit(path, targets[name])
     manifest["manifest"] = target.name
+    if checker is not None:
+        manifest["checks"] = [c for name in exporters for c in checks.get(name, [])]
     return manifest
 
 
-def _export_parallel(report: Report, targets: dict[str, Path], options: object,
-                     workers: int) -> tuple[dict[str, Path], list[Diagnostic]]:
-    """The slowest formats in ``workers - 1`` processes of their own, the rest here meanwhile.
+def _export_parallel(report: Report, targets: dict[str, Path], options: object, remote: list[str], local: list[str],
+                     checker: Checker | None, pool: Executor | None = None,
+                     ) -> tuple[dict[str, Path], list[Diagnostic], dict[str, list]]:
+    """The ``remote`` formats in processes of their own, the ``local`` ones here meanwhile.
 
-    Where processes can be forked (Linux), a worker inherits the report: its pages are shared
-    copy-on-write until touched, and nothing is serialised.  The collector's generations are
-    frozen first, so that no collection in either process walks (and copies) the report's
-    pages.  Elsewhere a worker gets the report as JSON and validates its own copy.
+    With ``pool`` (:func:`early_workers`) the report is sent to its workers.  Otherwise,
+    where processes can be forked (Linux), workers are forked now and inherit the report: its
+    pages are shared copy-on-write until touched, and nothing is serialised; the collector's
+    generations are frozen first, so that no collection in either process walks (and
+    copies) the report's pages.  Elsewhere a worker gets the report as JSON and validates
+    its own copy.  Exporter libraries are imported by the process that uses them.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -255,32 +349,36 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object,
     from .io import discard
 
     global _SHARED_REPORT
-    order = sorted(targets, key=lambda n: _COST_ORDER.index(n) if n in _COST_ORDER else len(_COST_ORDER))
-    remote, local = order[: max(1, workers - 1)], order[max(1, workers - 1):]
     staged: dict[str, Path] = {}
     found: list[Diagnostic] = []
+    checks: dict[str, list] = {}
     errors: list[BaseException] = []
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if fork else None)
+    fork = pool is None and can_fork()
     if fork:
         _SHARED_REPORT = report
         gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=len(remote), mp_context=context) as pool:
-            data = None if fork else report.model_dump_json()
-            futures = {name: pool.submit(_stage_one, data, name, targets[name], options, os.getpid())
+        with contextlib.ExitStack() as stack:
+            if pool is None:
+                context = multiprocessing.get_context("fork" if fork else None)
+                pool = stack.enter_context(ProcessPoolExecutor(max_workers=len(remote), mp_context=context))
+                source: Report | str | None = None if fork else report.model_dump_json()
+            else:
+                source = report
+            futures = {name: pool.submit(_stage_one, source, name, targets[name], options, os.getpid(), checker)
                        for name in remote}
-            del data
+            del source
             for name in local:
                 try:
-                    staged[name], warnings = _stage_here(report, name, targets[name], options)
+                    staged[name], warnings, checks[name] = _stage_here(report, name, targets[name], options,
+                                                                       checker=checker)
                     found.extend(warnings)
                 except BaseException as exc:  # noqa: BLE001 — collect, drop the others, re-raise the first
                     errors.append(exc)
                     break
             for name in remote:
                 try:
-                    staged[name], warnings = futures[name].result()
+                    staged[name], warnings, checks[name] = futures[name].result()
                     found.extend(warnings)
                 except BaseException as exc:  # noqa: BLE001
                     errors.append(exc)
@@ -292,16 +390,17 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object,
         for path in staged.values():
             discard(path)
         raise errors[0]
-    return {name: staged[name] for name in targets}, found
+    return {name: staged[name] for name in targets}, found, checks
 
 
 #: The report a forked worker of :func:`_export_parallel` inherits (None outside it).
 _SHARED_REPORT: Report | None = None
 
 
-def _stage_here(report: Report, fmt: str, target: Path, options: object,
-                owner: int | None = None) -> tuple[Path, list[Diagnostic]]:
-    """Export one format in this process to a staged file (``owner`` commits it)."""
+def _stage_here(report: Report, fmt: str, target: Path, options: object, owner: int | None = None,
+                checker: Checker | None = None) -> tuple[Path, list[Diagnostic], list]:
+    """Export one format in this process to a staged file (``owner`` commits it), and read
+    it back with ``checker``: (staged path, export warnings, checks)."""
     from .exporters import get_exporter
     from .io import staged_path
 
@@ -309,18 +408,28 @@ def _stage_here(report: Report, fmt: str, target: Path, options: object,
     box: list[Path] = []
     with staged_path(target, box, owner=owner) as tmp, gc_paused():
         exporter.export(report, tmp, options)  # type: ignore[arg-type]
-    return box[0], list(getattr(exporter, "last_warnings", None) or [])
+    checks = checker(report, fmt, box[0], _recorded(options), target.name) if checker is not None else []
+    return box[0], list(getattr(exporter, "last_warnings", None) or []), checks
 
 
-def _stage_one(data: str | None, fmt: str, target: Path, options: object,
-               owner: int) -> tuple[Path, list[Diagnostic]]:
-    """Worker process: one format staged for the parent to commit.  The report is the one
-    inherited by a fork (``data`` None) or validated from JSON."""
-    if data is None:
+def _recorded(options: object) -> dict:
+    """The options as the manifest records them (what a checker compares with)."""
+    from .exporters import ExportOptions
+
+    return options.as_record() if isinstance(options, ExportOptions) else {}
+
+
+def _stage_one(source: Report | str | None, fmt: str, target: Path, options: object, owner: int,
+               checker: Checker | None) -> tuple[Path, list[Diagnostic], list]:
+    """Worker process: one format staged (and checked) for the parent to commit.  The report
+    is ``source`` (sent), its JSON, or (None) the one inherited by a fork."""
+    if source is None:
         if _SHARED_REPORT is None:
             raise RuntimeError("a forked export worker found no report")
         report = _SHARED_REPORT
-    else:
+    elif isinstance(source, str):
         with gc_paused():
-            report = Report.model_validate_json(data)
-    return _stage_here(report, fmt, target, options, owner)
+            report = Report.model_validate_json(source)
+    else:
+        report = source
+    return _stage_here(report, fmt, target, options, owner, checker)

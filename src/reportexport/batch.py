@@ -49,7 +49,8 @@ def batch_inputs(folder: Path) -> list[Path]:
     return found
 
 
-def export_one(path: Path, folder: Path, formats: Sequence[str], options: object, strict: bool) -> BatchResult:
+def export_one(path: Path, folder: Path, formats: Sequence[str], options: object, strict: bool,
+               jobs: int | None = None) -> BatchResult:
     """Load and export one report; a project error becomes a failed result, never an exception."""
     import time
 
@@ -59,7 +60,7 @@ def export_one(path: Path, folder: Path, formats: Sequence[str], options: object
     try:
         settings = getattr(options, "settings", None)
         report = load_report([path], settings=settings, strict=strict)
-        manifest = export_all(report, folder, formats, options, inputs=[path])
+        manifest = export_all(report, folder, formats, options, inputs=[path], jobs=jobs)
     except ReportExportError as exc:
         return BatchResult(str(path), False, exc.one_line(), seconds=time.perf_counter() - started)
     counts = manifest["counts"]
@@ -95,7 +96,7 @@ def run_batch(paths: Sequence[Path], folder: Path, formats: Sequence[str], optio
                 on_done(result, len(results), len(paths))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            pending: set[Future[BatchResult]] = {pool.submit(export_one, p, folder, formats, options, strict)
+            pending: set[Future[BatchResult]] = {pool.submit(export_one, p, folder, formats, options, strict, 1)
                                                  for p in paths_to_run}
             try:
                 while pending:

@@ -8,6 +8,8 @@ metric values.  Any mismatch names the item.
 
 from __future__ import annotations
 
+import importlib
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -38,17 +40,27 @@ def run_checks(report: Report, folder: Path) -> list[Check]:
     """Every check for the outputs of ``report`` found in ``folder``."""
     options = _manifest_options(report, folder)
     results: list[Check] = []
-    for suffix, checker in ((".docx", check_docx), (".xlsx", check_xlsx), (".pdf", check_pdf)):
-        path = default_output(report, suffix, folder)
-        fmt = suffix[1:]
+    for fmt in CHECKED_FORMATS:
+        path = default_output(report, f".{fmt}", folder)
         if not path.exists():
             results.append(Check(fmt, "file present", False, f"{path} not found; run `reportexport all` first"))
             continue
-        try:
-            results += checker(report, path, options)
-        except Exception as exc:  # a file a reader cannot open is a failed check, not a crash  # noqa: BLE001
-            results.append(Check(fmt, "file readable", False, f"{path.name}: {type(exc).__name__}: {exc}"))
+        results += check_file(report, fmt, path, options)
     return results
+
+
+def check_file(report: Report, fmt: str, path: Path, options: dict, name: str | None = None) -> list[Check]:
+    """The checks of one output of ``report`` (none for a format without a checker).
+
+    ``options`` are the export options as the manifest records them; ``name`` is the file
+    name to show when ``path`` is a staged copy under another name."""
+    checker = _CHECKERS.get(fmt)
+    if checker is None:
+        return []
+    try:
+        return checker(report, path, options)
+    except Exception as exc:  # a file a reader cannot open is a failed check, not a crash  # noqa: BLE001
+        return [Check(fmt, "file readable", False, f"{name or path.name}: {type(exc).__name__}: {exc}")]
 
 
 def _manifest_options(report: Report, folder: Path) -> dict:
@@ -122,7 +134,8 @@ def _sheet_rows(sheet) -> tuple[dict[str, int], list[tuple]]:  # type: ignore[no
 def check_xlsx(report: Report, path: Path, options: dict) -> list[Check]:
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
+    # from memory: openpyxl refuses a path whose suffix is not .xlsx (a staged file's is not)
+    book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     checks: list[Check] = []
     header, rows = _sheet_rows(book["工作台账"])
     if "事项ID" not in header:
@@ -252,3 +265,25 @@ def check_pdf(report: Report, path: Path, options: dict) -> list[Check]:
     checks.append(Check("pdf", "bookmarks: a department each, its items beneath", ok,
                         "" if ok else f"expected {len(wanted)} departments / {report.item_count} items, found {len(got)} / {sum(n for _, n in got)}"))
     return checks
+
+
+#: The formats read back, in the order their checks are shown.
+CHECKED_FORMATS = ("docx", "xlsx", "pdf")
+_CHECKERS = {"docx": check_docx, "xlsx": check_xlsx, "pdf": check_pdf}
+
+
+class FileChecker:
+    """:func:`check_file` as the checker ``api.export_all`` and ``api.early_workers`` take."""
+
+    def __call__(self, report: Report, fmt: str, path: Path, options: dict, name: str) -> list[Check]:
+        return check_file(report, fmt, path, options, name)
+
+    def warm(self, fmt: str) -> None:
+        """Import the reader of ``fmt`` now (a worker does this while the report is read)."""
+        reader = {"docx": "docx", "xlsx": "openpyxl", "pdf": "pypdf"}.get(fmt)
+        if reader is not None:
+            importlib.import_module(reader)
+
+
+#: The checker of ``reportexport all``.
+CHECKER = FileChecker()

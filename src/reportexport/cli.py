@@ -79,6 +79,14 @@ def _load(inputs: list[Path] | None, config: Path | None, strict: bool, continue
     return report, settings
 
 
+def _size(path: Path) -> int:
+    """Bytes of an input file (0 when it cannot be read: reading it will say why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _font_overrides(pairs: list[str] | None) -> dict[str, Path]:
     from .errors import ConfigError
 
@@ -179,7 +187,7 @@ def all_(
     config: ConfigOpt = None, strict: Strict = False, continued_name: ContinuedName = None,
 ) -> None:
     """Every format (json, docx, xlsx, pdf, and installed plug-ins) into one folder, with a manifest."""
-    from .api import DEFAULT_OUT, ensure_folder, export_all
+    from .api import DEFAULT_OUT, early_workers, ensure_folder, export_all, load_report
     from .config import load_settings
     from .errors import ReportExportError
     from .exporters import names
@@ -198,9 +206,19 @@ def all_(
             options = _options(load_settings(config), strict=strict, **flags)
             failed = _run_batch(batch, folder, chosen, options, strict, jobs)
             raise typer.Exit(1 if failed else 0)
-        report, settings = _load(inputs, config, strict, continued_name, tracking)
+        settings = load_settings(config)
         options = _options(settings, strict=strict, **flags)
-        manifest = export_all(report, folder, chosen, options, inputs=inputs or [sample_path()], jobs=jobs)
+        sources = inputs or [sample_path()]
+        input_bytes = sum(_size(p) for p in sources)
+        checker = None
+        if check is not False:  # --check, or the default for a report of up to CHECK_ITEMS items
+            from .check import CHECKER as checker
+        with early_workers(chosen, options, jobs, input_bytes, checker) as workers:
+            report = load_report(inputs or [], settings=settings, strict=strict, tracking=tracking,
+                                 continued_name=continued_name)
+            checked = check is True or (check is None and report.item_count <= CHECK_ITEMS)
+            manifest = export_all(report, folder, chosen, options, inputs=sources, jobs=jobs,
+                                  checker=checker if checked else None, workers=workers)
     except ReportExportError as exc:
         raise _fail(exc) from None
     _show_warnings(report)
@@ -209,10 +227,10 @@ def all_(
     for entry in manifest["outputs"]:
         typer.echo(str(folder / entry["path"]))
     typer.echo(str(folder / manifest["manifest"]))
-    if check is None and report.item_count > CHECK_ITEMS:
+    if check is None and not checked:
         typer.echo(f"read-back check skipped for {report.item_count} items (it takes longer than the export); "
                    "run `reportexport check` or pass --check", err=True)
-    elif check is not False and {"docx", "xlsx", "pdf"} <= set(chosen) and _print_checks(report, folder):
+    elif checked and manifest["checks"] and _print_check_table(manifest["checks"], folder):
         raise typer.Exit(1)
 
 
@@ -292,14 +310,18 @@ def check(
 
 
 def _print_checks(report, folder: Path) -> int:  # type: ignore[no-untyped-def]
-    """Run the checks, print a table; returns the number of failed checks."""
+    """Run the checks of the outputs in ``folder``, print a table; returns the number of failed checks."""
+    from .check import run_checks
+
+    return _print_check_table(run_checks(report, folder), folder)
+
+
+def _print_check_table(results: list, folder: Path) -> int:
+    """Print the checks as a table; returns the number of failed checks."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    from .check import run_checks
-
-    results = run_checks(report, folder)
     table = Table("format", "check", "result", "detail", title=f"check of {folder}")
     for r in results:
         table.add_row(r.fmt, r.name, "[green]ok[/green]" if r.ok else "[red]FAILED[/red]", escape(r.detail))
@@ -355,6 +377,14 @@ def fonts(config: ConfigOpt = None, system_fonts: SystemFonts = False, font: Fon
 
 def main() -> None:
     """Console-script entry point."""
+    import atexit
+    import gc
+
+    # At exit the interpreter runs the cyclic collector over every object it still holds,
+    # several times (0.15-0.3 s once reportlab, the parsed fonts and a report are loaded).
+    # Every output is written and closed by then: freezing the heap skips those passes;
+    # objects are still freed as modules are cleared, only cyclic garbage is left to the OS.
+    atexit.register(gc.freeze)
     app()
 
 
