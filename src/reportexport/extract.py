@@ -63,7 +63,7 @@ dates and metrics are tried (``match``) only at the number starts found by ``_NU
 (and the prefix characters before them), which finds exactly what their ``finditer`` /
 ``search`` would; each recognition pattern runs only when words it needs occur in the text;
 facts and copies are built without re-validating values the extractor made itself
-(:func:`_fact`, :func:`_updated`).  ``tools/facts_eval.py`` prints the time beside the reader's.
+(:func:`_metric`, :func:`_date`, :func:`_recognition`, :func:`_updated`).  ``tools/facts_eval.py`` prints the time beside the reader's.
 """
 
 from __future__ import annotations
@@ -88,8 +88,6 @@ from reportexport.model import (
 )
 
 __all__ = ["distinct_recognitions", "extract_item_facts", "extract_facts", "parse_chinese_number"]
-
-_F = TypeVar("_F", Metric, DateRef, Recognition)
 
 # --------------------------------------------------------------------------- numbers
 
@@ -323,26 +321,51 @@ _RANK_RX = re.compile(
 
 # --------------------------------------------------------------------------- fact objects
 
-#: (name, default) of each field of each fact kind, in field order (required fields: _REQUIRED).
-_REQUIRED = object()
-_FIELDS = {cls: tuple((name, _REQUIRED if f.is_required() else f.default)
-                      for name, f in cls.__pydantic_fields__.items())
-           for cls in (Metric, DateRef, Recognition)}
+# Facts are built without re-validating values the extractor made with the right types:
+# validation would cost about 3 µs a fact, these builders a fifth of that.  Every field is
+# set (``tests/test_extract.py`` checks that each fact equals its validated copy).
 _new = object.__new__
 _set = object.__setattr__
 _intern = sys.intern
 
 
-def _fact(cls: type[_F], **values: object) -> _F:
-    """``cls(**values)`` without re-validating values the extractor built with the right types
-    (validation would cost about 3 µs a fact; this about 1 µs).  ``tests/test_extract.py``
-    checks that every fact equals its validated copy."""
-    obj = _new(cls)
-    for name, default in _FIELDS[cls]:
-        value = values.get(name, default)
-        if value is _REQUIRED:
-            raise TypeError(f"{cls.__name__}: missing {name}")
-        _set(obj, name, value)
+def _metric(raw: str, start: int, end: int, value: float | tuple[float, float], unit: str,
+            qualifier: str | None) -> Metric:
+    obj = _new(Metric)
+    _set(obj, "kind", "metric")
+    _set(obj, "raw", raw)
+    _set(obj, "start", start)
+    _set(obj, "end", end)
+    _set(obj, "value", value)
+    _set(obj, "unit", unit)
+    _set(obj, "qualifier", qualifier)
+    return obj
+
+
+def _date(raw: str, start: int, end: int, value: str, until: str | None = None, part: str | None = None,
+          year_inferred: bool = False) -> DateRef:
+    obj = _new(DateRef)
+    _set(obj, "kind", "date")
+    _set(obj, "raw", raw)
+    _set(obj, "start", start)
+    _set(obj, "end", end)
+    _set(obj, "value", value)
+    _set(obj, "until", until)
+    _set(obj, "part", part)
+    _set(obj, "year_inferred", year_inferred)
+    return obj
+
+
+def _recognition(raw: str, start: int, end: int, type_: RecognitionType, by: str | None = None,
+                 outlet: str | None = None) -> Recognition:
+    obj = _new(Recognition)
+    _set(obj, "kind", "recognition")
+    _set(obj, "raw", raw)
+    _set(obj, "start", start)
+    _set(obj, "end", end)
+    _set(obj, "type", type_)
+    _set(obj, "by", by)
+    _set(obj, "outlet", outlet)
     return obj
 
 
@@ -391,7 +414,7 @@ def _dates(text: str, year: int | None, starts: list[tuple[int, bool]]) -> list[
         py1, py2, y, ym, yd, ypart, mo, d, part = m.groups()
         start, end = m.span()
         if py1:
-            out.append(_fact(DateRef, raw=m.group(), start=start, end=end, value=py1, until=py2))
+            out.append(_date(m.group(), start, end, py1, until=py2))
             continue
         if y:
             mo, d, part, inferred = ym, yd, ypart, False
@@ -403,8 +426,8 @@ def _dates(text: str, year: int | None, starts: list[tuple[int, bool]]) -> list[
             value += f"-{int(mo):02d}"
             if d:
                 value += f"-{int(d):02d}"
-        out.append(_fact(DateRef, raw=m.group(), start=start, end=end, value=_intern(value),
-                         part=part and _intern(part), year_inferred=inferred))
+        out.append(_date(m.group(), start, end, _intern(value), part=part and _intern(part),
+                         year_inferred=inferred))
     return out
 
 
@@ -439,10 +462,8 @@ def _range_metric(m: re.Match[str]) -> Metric | None:
     hi = _metric_value(m.group("n2"), m.group("m2"), unit)
     if lo >= hi:
         return None
-    return _fact(
-        Metric, raw=m.group(0), start=m.start(), end=m.end(), value=(_as_float(lo), _as_float(hi)),
-        unit=_intern(unit), qualifier=_qualifier(m.group("pre"), m.group("suf")),
-    )
+    return _metric(m.group(0), m.start(), m.end(), (_as_float(lo), _as_float(hi)), _intern(unit),
+                   _qualifier(m.group("pre"), m.group("suf")))
 
 
 def _single_metric(m: re.Match[str]) -> Metric | None:
@@ -465,8 +486,7 @@ def _single_metric(m: re.Match[str]) -> Metric | None:
     if value == 0:
         return None
     qualifier = _qualifier(pre or cpre, q1, q2, suf) if (pre or cpre or q1 or q2 or suf) else None
-    return _fact(Metric, raw=m.group(), start=m.start(), end=m.end(), value=float(value),
-                 unit=_intern(unit_n), qualifier=qualifier)
+    return _metric(m.group(), m.start(), m.end(), float(value), _intern(unit_n), qualifier)
 
 
 _ONE = 1  # a taken character in the mask of _metrics
@@ -571,7 +591,7 @@ def _has(text: str, words: tuple[str, ...]) -> bool:
 
 
 def _rec(m: re.Match[str], type_: RecognitionType, **extra: str | None) -> Recognition:
-    return _fact(Recognition, raw=m.group(), start=m.start(), end=m.end(), type=type_, **extra)
+    return _recognition(m.group(), m.start(), m.end(), type_, **extra)
 
 
 def _endorsements(text: str) -> Iterator[Recognition]:
@@ -580,8 +600,7 @@ def _endorsements(text: str) -> Iterator[Recognition]:
         if _ENDORSE_NOT.search(text[max(0, t0 - 2): t0]) or text.startswith("批示精神", t0):
             continue  # 重要指示批示精神
         by, start = _who_before(text, m.start())
-        yield _fact(Recognition, raw=text[start: m.end()], start=start, end=m.end(),
-                                          type=RecognitionType.endorsement, by=by)
+        yield _recognition(text[start: m.end()], start, m.end(), RecognitionType.endorsement, by=by)
 
 
 def _awards(text: str) -> Iterator[Recognition]:
