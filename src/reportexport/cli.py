@@ -274,17 +274,22 @@ def parse(
 ) -> None:
     """Parse and print an outline: departments, items, diagnostics."""
     from .errors import ReportExportError
-    from .exporters.json import report_to_json
+    from .exporters.json import report_json_chunks
 
     try:
         report, _ = _load(inputs, config, strict, continued_name, tracking)
         if json_out == "-":
-            sys.stdout.write(report_to_json(report))
+            binary = getattr(sys.stdout, "buffer", None)  # a text-only stream gets the decoded text
+            sys.stdout.flush()
+            for chunk in report_json_chunks(report):
+                binary.write(chunk) if binary is not None else sys.stdout.write(chunk.decode("utf-8"))
+            (binary or sys.stdout).flush()
             return
         if json_out:
-            from .io import write_bytes_atomic
+            from .io import atomic_path
 
-            write_bytes_atomic(Path(json_out), report_to_json(report).encode("utf-8"))
+            with atomic_path(Path(json_out)) as tmp, open(tmp, "wb") as fh:
+                fh.writelines(report_json_chunks(report))
     except ReportExportError as exc:
         raise _fail(exc) from None
     from .outline import print_outline
