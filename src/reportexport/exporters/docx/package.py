@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -49,28 +50,47 @@ def set_core_properties(doc: DocumentObject, *, title: str, subject: str, author
         props.last_printed = when
 
 
-def rezip(data: bytes, extra: dict[str, bytes] | None = None) -> bytes:
-    """``data`` (a zip) rewritten with fixed dates and order; ``extra`` replaces or adds entries."""
+def rezip(data: bytes, extra: Mapping[str, bytes | Sequence[bytes]] | None = None) -> bytes:
+    """``data`` (a zip) rewritten with fixed dates and order; ``extra`` replaces or adds
+    entries, each given whole or as a sequence of pieces (compressed as they come)."""
     extra = dict(extra or {})
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src:
         names = src.namelist()
-        entries = {name: src.read(name) for name in names}
+        entries: dict[str, bytes | Sequence[bytes]] = {name: src.read(name) for name in names if name not in extra}
     entries.update(extra)
     order = [n for n in _FIRST if n in entries]
     order += [n for n in names if n not in _FIRST]
     order += sorted(n for n in extra if n not in names and n not in _FIRST)
-    with zipfile.ZipFile(out, "w") as dst:
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
         for name in order:
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            dst.writestr(info, entries[name], compresslevel=6)
+            content = entries[name]
+            if isinstance(content, bytes):
+                dst.writestr(info, content, compresslevel=6)
+                continue
+            with dst.open(info, "w") as entry:
+                batch: list[bytes] = []
+                size = 0
+                for piece in content:
+                    batch.append(piece)
+                    size += len(piece)
+                    if size >= _BATCH:
+                        entry.write(b"".join(batch))
+                        batch, size = [], 0
+                entry.write(b"".join(batch))
     return out.getvalue()
 
 
-def save_deterministic(doc: DocumentObject, path: Path, extra: dict[str, bytes] | None = None) -> None:
+#: Pieces of an entry are joined into writes of about this many bytes.
+_BATCH = 1 << 20
+
+
+def save_deterministic(doc: DocumentObject, path: Path,
+                       extra: Mapping[str, bytes | Sequence[bytes]] | None = None) -> None:
     """Save ``doc`` at ``path`` with fixed zip metadata (see module docstring)."""
     buffer = io.BytesIO()
     doc.save(buffer)

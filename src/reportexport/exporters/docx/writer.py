@@ -116,34 +116,36 @@ def prepare_styles(doc: DocumentObject, options: ExportOptions, *, is_default: b
 _BODY_MARK = "reportexport:body"
 
 
-def replace_body(doc: DocumentObject, body_xml: str) -> dict[str, bytes]:
-    """Replace the template's body content (keeping its final sectPr) with ``body_xml``.
+def replace_body(doc: DocumentObject, body: list[bytes]) -> dict[str, list[bytes]]:
+    """Replace the template's body content (keeping its final sectPr) with ``body``, the
+    UTF-8 pieces of the body XML.
 
-    The whole ``word/document.xml`` is assembled as one string: the template's markup up to
-    the body content + ``body_xml`` + its final ``w:sectPr`` and closing tags.  It is returned
-    as the zip entry that replaces the document part when the package is saved, so the body
-    is never parsed into a tree nor serialised again.  (Moving tens of thousands of parsed
-    paragraphs into the template's tree one by one, ``body.extend``, costs lxml superlinear
-    time: 217 s for 25,000 items.)
+    ``word/document.xml`` becomes the template's markup up to the body content + ``body`` +
+    its final ``w:sectPr`` and closing tags.  It is returned as the pieces of the zip entry
+    that replaces the document part when the package is saved, so the body is never parsed
+    into a tree, serialised again, nor joined into one string (at 25,000 items that string
+    and its copies took over 100 MB).  (Moving tens of thousands of parsed paragraphs into
+    the template's tree one by one, ``body.extend``, costs lxml superlinear time: 217 s for
+    25,000 items.)
 
-    Returns ``{zip entry name: bytes}``, or ``{}`` when a template with other namespace
+    Returns ``{zip entry name: pieces}``, or ``{}`` when a template with other namespace
     prefixes needed the body parsed and moved into ``doc`` instead.
     """
     part = doc.part
     root = part.element
-    body = root.body
-    sect_pr = body.find(qn("w:sectPr"))
-    for child in list(body):
-        body.remove(child)
-    body.append(etree.Comment(_BODY_MARK))
+    body_element = root.body
+    sect_pr = body_element.find(qn("w:sectPr"))
+    for child in list(body_element):
+        body_element.remove(child)
+    body_element.append(etree.Comment(_BODY_MARK))
     if sect_pr is not None:
-        body.append(sect_pr)
+        body_element.append(sect_pr)
     pieces = etree.tostring(root, encoding="unicode").split(f"<!--{_BODY_MARK}-->")
     if len(pieces) != 2 or not _binds_body_prefixes(root):
-        _move_body(doc, body_xml)
+        _move_body(doc, b"".join(body).decode("utf-8"))
         return {}
-    xml = "".join((_XML_DECLARATION, pieces[0], body_xml, pieces[1]))
-    return {part.partname.lstrip("/"): xml.encode("utf-8")}
+    head = (_XML_DECLARATION + pieces[0]).encode("utf-8")
+    return {part.partname.lstrip("/"): [head, *body, pieces[1].encode("utf-8")]}
 
 
 #: What python-docx writes before every part's XML.
