@@ -280,3 +280,42 @@ def test_tiny_report_texts(tiny_report, tmp_path) -> None:
         assert squeeze(wi.text) in text
     pages = PdfReader(path).pages
     assert "共" in (pages[0].extract_text() or "") and f"共{len(pages)}页" in squeeze(pages[-1].extract_text() or "")
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["digest", "full"])
+def test_lazy_story_gives_the_same_pdf_as_the_whole_story(sample_report: Report, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch, full: bool) -> None:
+    import reportexport.exporters.pdf.writer as writer
+    from reportexport.exporters import get_exporter
+
+    options = ExportOptions(full=full)
+    get_exporter("pdf").export(sample_report, tmp_path / "lazy.pdf", options)
+    monkeypatch.setattr(writer, "LazyStory", list)  # the whole story first, as platypus usually gets it
+    get_exporter("pdf").export(sample_report, tmp_path / "whole.pdf", options)
+    assert (tmp_path / "lazy.pdf").read_bytes() == (tmp_path / "whole.pdf").read_bytes()
+
+
+def test_lazy_story_draws_ahead_only_a_window() -> None:
+    from reportexport.exporters.pdf.digest import LazyStory
+
+    drawn: list[int] = []
+
+    def source():  # noqa: ANN202
+        for n in range(1000):
+            drawn.append(n)
+            yield n
+
+    story = LazyStory(source(), window=8)
+    seen = []
+    while len(story):
+        assert len(drawn) - len(seen) <= 8  # never more than the window ahead of what was consumed
+        if story[0] == 500:  # platypus puts split parts back at the front, and takes keep-with-next runs
+            head = story[:3]
+            del story[:3]
+            story.insert(0, tuple(head))
+            story[0:0] = ["split-a", "split-b"]
+        seen.append(story[0])
+        del story[0]
+    assert seen[:500] == list(range(500))
+    assert seen[500:503] == ["split-a", "split-b", (500, 501, 502)]
+    assert seen[503:] == list(range(503, 1000))

@@ -7,7 +7,8 @@ fallback); the chart is drawn with reportlab graphics in the embedded hei font.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from dataclasses import dataclass
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -194,21 +195,24 @@ class DigestBuilder:
 
     # -------------------------------------------------------------- story
     def story(self) -> list[Flowable]:
-        flow: list[Flowable] = []
-        flow += self.cover()
-        flow.append(PageBreak())
-        flow += self.overview_table()
+        """Every flowable of the digest."""
+        return list(self.iter_story())
+
+    def iter_story(self) -> Iterator[Flowable]:
+        """The flowables of the digest in order, a department's at a time (see :class:`LazyStory`)."""
+        yield from self.cover()
+        yield PageBreak()
+        yield from self.overview_table()
         if self.opt.full and self.report.preamble.strip():
             for text in self.report.preamble.split("\n"):
                 if text.strip():
-                    flow.append(self.para(text.strip(), self.st.body, context="preamble"))
+                    yield self.para(text.strip(), self.st.body, context="preamble")
         for n, dep in enumerate(self.report.departments, 1):
-            flow += self.department(n, dep)
+            yield from self.department(n, dep)
         if self.opt.full and self.report.trailer.strip():
             for text in self.report.trailer.split("\n"):
                 if text.strip():
-                    flow.append(self.para(text.strip(), self.st.meta, context="trailer"))
-        return flow
+                    yield self.para(text.strip(), self.st.meta, context="trailer")
 
     def cover(self) -> list[Flowable]:
         r, st = self.report, self.st
@@ -487,3 +491,39 @@ class DigestBuilder:
             else:
                 flow.append(self.para(highlighted(text, a, b, ranges, hei, ACCENT), st.body, context=item.id))
         return flow + self.tracking_line(item)
+
+
+class LazyStory(list):
+    """The story handed to platypus, made as it is laid out.
+
+    ``BaseDocTemplate.build`` consumes a list from the front (``flowables[0]``, ``del
+    flowables[0]``, ``flowables[:i]`` for keep-with-next runs, ``insert(0, ...)`` for split
+    parts).  This list keeps at most ``window`` flowables ahead, drawing more from
+    ``source`` whenever its length or an item is asked for, so the paragraphs of a 25,000-item
+    report are never all in memory at once (they took about 250 MB).  A keep-with-next run
+    longer than the window would be cut; the digest's runs are two or three flowables.
+    """
+
+    def __init__(self, source: Iterable[Flowable], window: int = 64) -> None:
+        super().__init__()
+        self._source: Iterator[Flowable] | None = iter(source)
+        self._window = window
+
+    def _fill(self) -> None:
+        missing = self._window - list.__len__(self)
+        if missing > 0 and self._source is not None:
+            more = list(islice(self._source, missing))
+            if len(more) < missing:
+                self._source = None
+            self.extend(more)
+
+    def __len__(self) -> int:
+        self._fill()
+        return list.__len__(self)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        self._fill()
+        return list.__getitem__(self, index)

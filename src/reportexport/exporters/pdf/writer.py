@@ -15,7 +15,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from ...errors import OutputError, StrictModeError
 from ...model import Diagnostic, Report, Severity
 from .. import ExportOptions
-from .digest import MUTED, RULE, DigestBuilder, DigestOptions, make_styles
+from .digest import MUTED, RULE, DigestBuilder, DigestOptions, LazyStory, make_styles
 from .fontsetup import PdfFonts, load_fonts
 from .paragraph import CJKParagraph
 
@@ -100,7 +100,7 @@ def write_digest(report: Report, path: Path, options: ExportOptions) -> list[Dia
     width = A4[0] - left - right
     digest = DigestOptions(full=options.full, continued_name=settings.document.continued_name)
     builder = DigestBuilder(report, fonts, styles, digest, width)
-    story = builder.story()
+    story = LazyStory(builder.iter_story())
     title = report.title or report.source.name or "工作报告"
     header = CJKParagraph(title, styles.header, fonts.book, context="header")
     keywords = ["重点工作", "全文" if options.full else "摘要"]
