@@ -648,8 +648,14 @@ def machine() -> str:
                             text=True).stdout.strip()
     dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "src"], capture_output=True,
                            text=True).stdout.strip()
+    dists = sorted({(d.metadata["Name"] or "").lower() for d in metadata.distributions()} - {""})
+    optional = [name for name in ("numpy", "cryptography") if name in dists]  # imported by openpyxl / pypdf if present
+    where = ("a virtualenv" if sys.prefix != sys.base_prefix else "the system interpreter") + \
+        f" with {len(dists)} distributions" + (f", including {', '.join(optional)} (slower imports)" if optional else
+                                               ", no numpy or cryptography")
     return (f"- {platform.platform()}; CPU {cpu} × {os.cpu_count()} cores; {mem_gb:.1f} GB RAM\n"
-            f"- Python {platform.python_version()}; {', '.join(versions)}; reportlab {accel}\n"
+            f"- Python {platform.python_version()} ({where}); {', '.join(versions)}, pypdf "
+            f"{metadata.version('pypdf')}; reportlab {accel}\n"
             f"- reportexport commit {commit or '?'}" + (" with uncommitted changes in src/ (exporters in progress)"
                                                          if dirty else "") + "\n"
             f"- date {time.strftime('%Y-%m-%d %H:%M %Z')}")
