@@ -281,9 +281,13 @@ def _spawn(cmd: list[str], sample_tree: bool, timeout: float,
     stop = threading.Event()
 
     def sample() -> None:
+        # PSS is read from smaps_rollup, which walks the page tables of each process (several ms for
+        # a large one): every 0.1 s for the first 3 s, then every second, so that sampling a long
+        # run does not take the CPU the run competes for on a 2-core machine
+        started = time.perf_counter()
         while not stop.is_set():
             peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
-            stop.wait(0.1)
+            stop.wait(0.1 if time.perf_counter() - started < 3 else 1.0)
 
     thread = threading.Thread(target=sample, daemon=True) if sample_tree else None
     if thread:
