@@ -329,44 +329,30 @@ _set = object.__setattr__
 _intern = sys.intern
 
 
+def _build(cls: type, values: tuple) -> object:
+    """An instance of the fact class ``cls`` with ``values`` in its field order."""
+    obj = _new(cls)
+    for name, value in zip(_FIELD_ORDER[cls], values):
+        _set(obj, name, value)
+    return obj
+
+
+_FIELD_ORDER = {cls: tuple(cls.__pydantic_fields__) for cls in (Metric, DateRef, Recognition)}
+
+
 def _metric(raw: str, start: int, end: int, value: float | tuple[float, float], unit: str,
             qualifier: str | None) -> Metric:
-    obj = _new(Metric)
-    _set(obj, "kind", "metric")
-    _set(obj, "raw", raw)
-    _set(obj, "start", start)
-    _set(obj, "end", end)
-    _set(obj, "value", value)
-    _set(obj, "unit", unit)
-    _set(obj, "qualifier", qualifier)
-    return obj
+    return _build(Metric, ("metric", raw, start, end, value, unit, qualifier))  # type: ignore[return-value]
 
 
 def _date(raw: str, start: int, end: int, value: str, until: str | None = None, part: str | None = None,
           year_inferred: bool = False) -> DateRef:
-    obj = _new(DateRef)
-    _set(obj, "kind", "date")
-    _set(obj, "raw", raw)
-    _set(obj, "start", start)
-    _set(obj, "end", end)
-    _set(obj, "value", value)
-    _set(obj, "until", until)
-    _set(obj, "part", part)
-    _set(obj, "year_inferred", year_inferred)
-    return obj
+    return _build(DateRef, ("date", raw, start, end, value, until, part, year_inferred))  # type: ignore[return-value]
 
 
 def _recognition(raw: str, start: int, end: int, type_: RecognitionType, by: str | None = None,
                  outlet: str | None = None) -> Recognition:
-    obj = _new(Recognition)
-    _set(obj, "kind", "recognition")
-    _set(obj, "raw", raw)
-    _set(obj, "start", start)
-    _set(obj, "end", end)
-    _set(obj, "type", type_)
-    _set(obj, "by", by)
-    _set(obj, "outlet", outlet)
-    return obj
+    return _build(Recognition, ("recognition", raw, start, end, type_, by, outlet))  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------- helpers
