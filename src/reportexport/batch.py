@@ -50,8 +50,9 @@ def batch_inputs(folder: Path) -> list[Path]:
 
 
 def export_one(path: Path, folder: Path, formats: Sequence[str], options: object, strict: bool,
-               jobs: int | None = None) -> BatchResult:
-    """Load and export one report; a project error becomes a failed result, never an exception."""
+               jobs: int | None = 1) -> BatchResult:
+    """Load and export one report; a project error becomes a failed result, never an exception.
+    ``jobs``: processes for its formats (a batch runs its reports in parallel instead)."""
     import time
 
     from .api import export_all, load_report
@@ -90,7 +91,8 @@ def run_batch(paths: Sequence[Path], folder: Path, formats: Sequence[str], optio
     paths_to_run = todo
     if jobs == 1:
         for path in paths_to_run:
-            result = export_one(path, folder, formats, options, strict)
+            # one process, as --jobs 1 asks (and no fork beside the progress bar's thread)
+            result = export_one(path, folder, formats, options, strict, 1)
             results[str(path)] = result
             if on_done:
                 on_done(result, len(results), len(paths))
