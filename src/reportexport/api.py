@@ -220,11 +220,11 @@ def early_workers(formats: Sequence[str], options: object, jobs: int | None = No
 
     While this process reads the report, each worker imports its exporters' libraries and
     loads their resources (an exporter's optional ``warm(options)``, e.g. the PDF fonts, and
-    the ``checker``'s ``warm(format)``), so
-    a small report's slowest format starts at once when the report arrives (pickled; it is
-    small).  Yields None where this does not pay: one core or one format, no ``fork``, or an
-    input over :data:`EARLY_WORKERS_BYTES`, whose workers are better forked after reading,
-    sharing the report's pages (``export_all`` does that by itself).
+    the ``checker``'s ``warm(format)``), so a small report's slowest format starts at once
+    when the report arrives (pickled; it is small).  Yields None where this does not pay:
+    one core or one format, no ``fork``, or an input over :data:`EARLY_WORKERS_BYTES`, whose
+    workers are better forked after reading, sharing the report's pages (``export_all``
+    does that by itself).
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
