@@ -188,3 +188,16 @@ def test_fonts_lists_every_role_and_honours_font_overrides() -> None:
     overridden = run("fonts", "--font", f"kai={REPO / 'fonts' / 'wqy-microhei.ttc'}")
     kai_row = next(line for line in overridden.stdout.splitlines() if "│ kai" in line)
     assert "WenQuanYi" in kai_row and "option" in kai_row
+
+
+def test_formats_reports_an_exporter_whose_library_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exporter classes load without their libraries; `formats` still imports the implementation."""
+    import sys
+
+    from reportexport.exporters import describe
+
+    monkeypatch.setitem(sys.modules, "reportlab", None)  # as if reportlab were not installed
+    monkeypatch.delitem(sys.modules, "reportexport.exporters.pdf.writer", raising=False)
+    rows = {row[0]: row for row in describe()}
+    assert rows["pdf"][3].startswith("unavailable:") and "reportlab" in rows["pdf"][3]
+    assert not rows["docx"][3].startswith("unavailable") and not rows["xlsx"][3].startswith("unavailable")

@@ -14,6 +14,7 @@ reportexport.exporters`` stays cheap.
 from __future__ import annotations
 
 import functools
+import importlib
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -129,7 +130,20 @@ def describe() -> list[tuple[str, str, str, str]]:
         ep = _entry_points()[name]
         try:
             exporter = get_exporter(name)
+            _load_implementation(name, exporter)
             rows.append((name, exporter.suffix, ep.value, getattr(exporter, "description", "") or "ok"))
         except ExporterUnavailableError as exc:
             rows.append((name, "?", ep.value, f"unavailable: {exc.message}"))
     return rows
+
+
+def _load_implementation(name: str, exporter: Exporter) -> None:
+    """Import what ``exporter`` imports only when it exports (its ``implementation`` module,
+    when it names one), so that ``formats`` reports a missing library as it did."""
+    module = getattr(exporter, "implementation", None)
+    if not module:
+        return
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        raise ExporterUnavailableError(f"the {name!r} exporter cannot load {module}: {exc}") from None

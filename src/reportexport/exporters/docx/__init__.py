@@ -36,6 +36,8 @@ class DocxExporter:
 
     name: ClassVar[str] = "docx"
     suffix: ClassVar[str] = ".docx"
+    #: The module that does the work (and imports the library), loaded by ``export``.
+    implementation: ClassVar[str] = "reportexport.exporters.docx.writer"
     description: ClassVar[str] = "Word summary, GB/T 9704-2012 layout (--template, --brief, --toc, --embed-fonts)"
 
     def export(self, report: Report, path: Path, options: ExportOptions) -> None:

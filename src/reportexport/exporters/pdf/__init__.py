@@ -34,6 +34,8 @@ class PdfExporter:
 
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
+    #: The module that does the work (and imports the library), loaded by ``export``.
+    implementation: ClassVar[str] = "reportexport.exporters.pdf.writer"
     description: ClassVar[str] = "PDF digest (A4, embedded CJK fonts, outline, Chinese line breaking)"
 
     def __init__(self) -> None:

@@ -46,6 +46,8 @@ class XlsxExporter:
 
     name: ClassVar[str] = "xlsx"
     suffix: ClassVar[str] = ".xlsx"
+    #: The module that does the work (and imports the library), loaded by ``export``.
+    implementation: ClassVar[str] = "reportexport.exporters.xlsx.workbook"
     description: ClassVar[str] = "Excel 工作台账：状态下拉、部门汇总公式、关键数据、说明（可回读 --tracking）"
 
     def export(self, report: Report, path: Path, options: ExportOptions) -> None:
