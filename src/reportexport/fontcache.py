@@ -10,7 +10,8 @@ under ``$REPORTEXPORT_CACHE`` (default ``$XDG_CACHE_HOME/reportexport`` or
 An entry is keyed by the font file's path, face index, size and modification time, the
 reportlab version and :data:`FORMAT`; anything unreadable, stale or unexpected is ignored
 and the font parsed again.  ``REPORTEXPORT_CACHE=off`` turns the cache off.  Writing an
-entry never fails an export: a read-only home just means no cache.
+entry never fails an export: a read-only home just means no cache.  (marshal does not guard
+against deliberately crafted data; the entries live in the user's own cache folder.)
 
 This rebuilds reportlab objects without their constructors (``TTFont`` and
 ``TTFontFace``), which depends on reportlab's internals; the version is pinned in
@@ -43,7 +44,12 @@ def cache_dir() -> Path | None:
         return None
     if configured:
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory can be determined: no cache
+            return None
     return Path(base) / "reportexport"
 
 
