@@ -129,10 +129,6 @@ def _number(num: str) -> Decimal:
     return Decimal(parse_chinese_number(num))
 
 
-def _as_float(d: Decimal | int) -> float:
-    return float(d)
-
-
 # --------------------------------------------------------------------------- metric grammar
 
 # Units of count and measure, longest first so 人次 wins over 人 and 个月 over 个.
@@ -332,7 +328,7 @@ _intern = sys.intern
 def _build(cls: type, values: tuple) -> object:
     """An instance of the fact class ``cls`` with ``values`` in its field order."""
     obj = _new(cls)
-    for name, value in zip(_FIELD_ORDER[cls], values):
+    for name, value in zip(_FIELD_ORDER[cls], values, strict=True):
         _set(obj, name, value)
     return obj
 
@@ -448,7 +444,7 @@ def _range_metric(m: re.Match[str]) -> Metric | None:
     hi = _metric_value(m.group("n2"), m.group("m2"), unit)
     if lo >= hi:
         return None
-    return _metric(m.group(0), m.start(), m.end(), (_as_float(lo), _as_float(hi)), _intern(unit),
+    return _metric(m.group(0), m.start(), m.end(), (float(lo), float(hi)), _intern(unit),
                    _qualifier(m.group("pre"), m.group("suf")))
 
 

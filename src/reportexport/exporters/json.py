@@ -40,11 +40,6 @@ def report_json_chunks(report: Report) -> Iterator[bytes]:
     yield b"  ],\n" + tail + b"\n"
 
 
-def report_to_json(report: Report) -> str:
-    """The whole JSON text (for small reports and standard output)."""
-    return b"".join(report_json_chunks(report)).decode("utf-8")
-
-
 class JsonExporter:
     """Writes the report model as JSON (``reportexport.model.Report``)."""
 

@@ -521,9 +521,6 @@ class LazyStory(list):
         self._fill()
         return list.__len__(self)
 
-    def __bool__(self) -> bool:
-        return len(self) > 0
-
     def __getitem__(self, index):  # type: ignore[no-untyped-def]
         self._fill()
         return list.__getitem__(self, index)
