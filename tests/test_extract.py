@@ -555,3 +555,59 @@ def test_number_start_search_on_corpus_lines() -> None:
         got = sorted((f.kind, f.start, f.end) for f in extract_item_facts(text, 2023)
                      if f.kind in ("date", "metric"))
         assert got == _reference_facts(text, 2023), text
+
+
+# --------------------------------------------------------------------------- exact arithmetic and rewrites
+
+_DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=9)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_DIGITS, st.one_of(st.none(), _DIGITS), st.sampled_from([None, "百", "千", "万", "亿", "万亿"]),
+       st.sampled_from(["", "个", "%", "‰"]), st.booleans())
+def test_metric_value_is_the_exact_decimal_rounded_once(whole: str, fraction: str | None, mag: str | None,
+                                                        unit: str, fullwidth: bool) -> None:
+    from decimal import Decimal, localcontext
+
+    from reportexport import extract as x
+
+    num = whole + ("." + fraction if fraction else "")
+    with localcontext() as ctx:
+        ctx.prec = 60  # exact for these sizes
+        exact = Decimal(num) * x._MAGNITUDE.get(mag or "", 1) / {"%": 100, "‰": 1000}.get(unit, 1)
+    if fullwidth:
+        num = num.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+    assert float(x._metric_value(num, mag, unit)) == float(exact)
+
+
+def test_unit_trie_matches_what_the_plain_alternation_matches() -> None:
+    import re
+
+    from reportexport import extract as x
+
+    plain = re.compile("(?:" + "|".join(re.escape(u) for u in x._UNITS) + ")")
+    trie = re.compile(x._UNIT_RX)
+    for unit in x._UNITS:
+        for tail in ("", "次", "米", "级", "月", "分点"):
+            text = unit + tail
+            assert trie.match(text).group() == plain.match(text).group(), text  # type: ignore[union-attr]
+    assert trie.match("两") is None and plain.match("两") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab，,。；;：:！!？?\n领导", max_size=30), st.data())
+def test_clause_start_is_after_the_last_clause_end(text: str, data: st.DataObject) -> None:
+    from reportexport import extract as x
+
+    at = data.draw(st.integers(0, len(text)))
+    assert x._clause_start(text, at) == max(text.rfind(ch, 0, at) for ch in x._CLAUSE_END) + 1
+
+
+def test_extract_facts_copies_as_model_copy_does(tiny_report: Report) -> None:
+    fields_before = [set(item.model_fields_set) for _d, item in tiny_report.items()]
+    out = extract_facts(tiny_report)
+    assert any(item.facts for _d, item in out.items())
+    for (_d, before), (_e, after), fields in zip(tiny_report.items(), out.items(), fields_before, strict=True):
+        assert after == before.model_copy(update={"facts": after.facts})
+        assert after.model_fields_set == fields | {"facts"}
+        assert before.facts == () and before.model_fields_set == fields  # the input is left alone

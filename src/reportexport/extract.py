@@ -73,7 +73,6 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -96,7 +95,7 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _MAGNITUDE = {"百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000, "万亿": 10 ** 12}
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 def parse_chinese_number(s: str) -> int:
@@ -119,14 +118,7 @@ def parse_chinese_number(s: str) -> int:
     return total + section + digit
 
 
-def _arabic(s: str) -> Decimal:
-    return Decimal(s.translate(_FULLWIDTH).replace(",", ""))
-
-
-def _number(num: str) -> Decimal:
-    if num[0] in "0123456789０１２３４５６７８９":
-        return _arabic(num)
-    return Decimal(parse_chinese_number(num))
+_ARABIC_FIRST = frozenset("0123456789０１２３４５６７８９")
 
 
 # --------------------------------------------------------------------------- metric grammar
@@ -145,7 +137,36 @@ _UNITS = sorted(
 _UNITS.remove("亿元")
 _UNITS.remove("万元")
 _PCT = r"[%％‰]"
-_UNIT_RX = "(?:" + "|".join(re.escape(u) for u in _UNITS) + ")"
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A pattern for ``"|".join(words)`` with ``words`` longest first, written as a trie:
+    ``人次|人`` → ``人(?:次)?``.  sre tries the alternatives of a group one by one; here it tests
+    one character per level instead of every unit in turn.  The matches and their order of
+    preference are the same: at each level a longer word is tried before a shorter one, and
+    siblings start with different characters.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        if len(branches) == 1 and ("" not in node or len(branches[0]) == 1):
+            body = branches[0]
+        else:
+            body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(trie)
+
+
+_UNIT_RX = "(?:" + _trie_pattern(_UNITS) + ")"
 # Nouns that count directly after a Chinese numeral: 两案例, 四省, 三市.
 _CN_NOUNS = "案例|省|市|县"
 _CN_NOUN_SET = frozenset(_CN_NOUNS.split("|"))
@@ -266,10 +287,12 @@ _ENDORSE_RX = re.compile(
     r"(?P<t>批示肯定|签批|批示|给予了?充分肯定|予以充分肯定|给予了?高度肯定|给予了?肯定|予以肯定|"
     r"高度肯定|充分肯定|通报表扬|高度评价|(?<=[到受获])肯定|(?<=领导)肯定)"
 )
-_ENDORSE_NOT = re.compile(r"指示$|^批示精神")
 _CLAUSE_END = "，,。；;：:！!？?\n"
+# Up to the last clause end: ``.*`` jumps to the end and backs off to it.
+_TO_LAST_CLAUSE_END_RX = re.compile(rf".*[{_CLAUSE_END}]", re.DOTALL)
 _WHO_CUT = re.compile(r".*(?:得到了?|受到了?|获得?|经)")
 _WHO_TAIL = re.compile(r"(?:分别|先后|均|都|也|还|并|又|多次|[0-9]+次|[一二两三四五六七八九十]+次|的)+$")
+_WHO_TAIL_LAST = frozenset("别后均都也还并又次的")  # the last characters _WHO_TAIL can end on
 _WHO_VISIT = re.compile(r"^(.+?)(?:来潍坊?|到[^，。；]{0,12}?(?:调研|考察|视察)|在[^，。；]{0,12}?(?:调研|考察|视察)|调研|考察|视察)")
 _WHO_OK = re.compile(
     r"领导|书记|主席|主任|委员长|部长|省长|市长|局长|院长|检察长|厅长|总理|总书记|常委|市委|省委|"
@@ -388,7 +411,8 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     for q in _QUOTE_CHAR_RX.finditer(text):
-        i, ch = q.start(), q.group()
+        i = q.start()
+        ch = text[i]
         if stack and ch == _QUOTES[stack[-1][0]] and (ch != '"' or stack[-1][0] == '"'):
             opener, at = stack.pop()
             if i + 1 - at <= _MAX_NAME + 2:
@@ -413,7 +437,7 @@ def _qualifier(*parts: str | None) -> str | None:
 # --------------------------------------------------------------------------- extractors
 
 
-def _dates(text: str, year: int | None, starts: list[tuple[int, bool]]) -> list[DateRef]:
+def _dates(text: str, year: int | None, starts: list[tuple[int, int | None]]) -> list[DateRef]:
     """The dates of ``text``; ``starts`` are its number starts (``_NUM_START_RX``)."""
     out: list[DateRef] = []
     pos = 0
@@ -442,19 +466,25 @@ def _dates(text: str, year: int | None, starts: list[tuple[int, bool]]) -> list[
     return out
 
 
-def _metric_value(num: str, mag: str | None, unit: str) -> Decimal | int:
-    v: Decimal | int
-    if num.isdigit() and num.isascii():
-        v = int(num)
+def _metric_value(num: str, mag: str | None, unit: str) -> int | float:
+    """The value of a figure: ``9378.72`` ``万`` → 93787200, ``87`` ``%`` → 0.87, ``两`` → 2.
+
+    Worked out on integers (``9378.72`` is 937872 hundredths), so the one rounding is that of
+    the final division, the same as rounding the exact decimal result to a float.
+    """
+    if num[0] in _ARABIC_FIRST:
+        whole, _dot, fraction = num.translate(_FULLWIDTH).partition(".")
+        numerator = int(whole + fraction)
+        denominator = 10 ** len(fraction)
     else:
-        v = _number(num)
+        numerator, denominator = parse_chinese_number(num), 1
     if mag:
-        v *= _MAGNITUDE[mag]
+        numerator *= _MAGNITUDE[mag]
     if unit == "%":
-        v = Decimal(v) / 100
+        denominator *= 100
     elif unit == "‰":
-        v = Decimal(v) / 1000
-    return v
+        denominator *= 1000
+    return numerator if denominator == 1 else numerator / denominator
 
 
 def _norm_unit(unit: str | None) -> str:
@@ -483,7 +513,7 @@ def _single_metric(m: re.Match[str]) -> Metric | None:
     if num is not None:
         if not (mag or unit):
             return None  # a bare number, including a year before 年/月 (2023年 is a date)
-        if unit == "年" and (mag or _arabic(num) > 100):
+        if unit == "年" and (mag or _metric_value(num, None, "") > 100):
             return None
     else:
         num, unit, q1, q2 = cnum, cunit, cq, None
@@ -497,14 +527,15 @@ def _single_metric(m: re.Match[str]) -> Metric | None:
     if value == 0:
         return None
     qualifier = _qualifier(pre or cpre, q1, q2, suf) if (pre or cpre or q1 or q2 or suf) else None
-    return _metric(m.group(), m.start(), m.end(), float(value), _intern(unit_n), qualifier)
+    start, end = m.span()
+    return _metric(m.group(), start, end, float(value), _intern(unit_n), qualifier)
 
 
 _ONE = 1  # a taken character in the mask of _metrics
 
 
 def _metrics(
-    text: str, taken_spans: list[tuple[int, int]], starts: list[tuple[int, bool]]
+    text: str, taken_spans: list[tuple[int, int]], starts: list[tuple[int, int | None]]
 ) -> list[Metric]:
     """Ranges first, then single figures; none overlapping ``taken_spans`` (dates, names) or
     each other.  ``starts`` are the number starts of ``text`` (``_NUM_START_RX``).
@@ -558,7 +589,8 @@ def _visit(clause: str) -> re.Match[str] | None:
 
 def _clause_start(text: str, at: int) -> int:
     """Offset just after the last clause end (，。；…) before ``at``; 0 when there is none."""
-    return max([text.rfind(ch, 0, at) for ch in _CLAUSE_END]) + 1
+    m = _TO_LAST_CLAUSE_END_RX.match(text, 0, at)
+    return m.end() if m else 0
 
 
 def _who_before(text: str, at: int) -> tuple[str | None, int]:
@@ -569,7 +601,7 @@ def _who_before(text: str, at: int) -> tuple[str | None, int]:
     if cut:
         start += cut.end()
         clause = clause[cut.end():]
-    tail = _WHO_TAIL.search(clause)
+    tail = _WHO_TAIL.search(clause) if clause and clause[-1] in _WHO_TAIL_LAST else None
     if tail:
         clause = clause[: tail.start()]
     if clause.startswith("对") or not clause:
@@ -608,7 +640,7 @@ def _rec(m: re.Match[str], type_: RecognitionType, **extra: str | None) -> Recog
 def _endorsements(text: str) -> Iterator[Recognition]:
     for m in _ENDORSE_RX.finditer(text):
         t0 = m.start("t")
-        if _ENDORSE_NOT.search(text[max(0, t0 - 2): t0]) or text.startswith("批示精神", t0):
+        if (t0 >= 2 and text.startswith("指示", t0 - 2)) or text.startswith("批示精神", t0):
             continue  # 重要指示批示精神
         by, start = _who_before(text, m.start())
         yield _recognition(text[start: m.end()], start, m.end(), RecognitionType.endorsement, by=by)
@@ -690,7 +722,8 @@ def extract_item_facts(text: str, year: int | None) -> tuple[Fact, ...]:
 
     ``year`` is the report's year, given to dates written without one (``12月24日``).
     """
-    starts = [(m.start(), m.group(1) is not None) for m in _NUM_START_RX.finditer(text)]
+    # (offset, 1 when a prefix character is near else None): ``lastindex`` is the ``pre`` group
+    starts = [(m.start(), m.lastindex) for m in _NUM_START_RX.finditer(text)]
     dates = _dates(text, year, starts) if starts else []
     metrics = _metrics(text, [(d.start, d.end) for d in dates] + _protected_spans(text), starts) if starts else []
     facts: list[Fact] = [*_recognitions(text), *metrics, *dates]
@@ -741,8 +774,12 @@ def distinct_recognitions(facts: Iterable[Fact], *, title_end: int | None = None
 
 
 def _updated(model: _M, field: str, value: object) -> _M:
-    """``model`` with one field replaced (a shallow copy, as pydantic's ``model_copy``)."""
-    return model.model_copy(update={field: value})
+    """``model`` with one field replaced: what pydantic's ``model_copy(update=...)`` does for a
+    model without extra fields, without building the update mapping (a quarter faster)."""
+    copied = model.__copy__()
+    copied.__dict__[field] = value
+    copied.__pydantic_fields_set__.add(field)
+    return copied
 
 
 _M = TypeVar("_M", bound=BaseModel)
