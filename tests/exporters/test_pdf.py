@@ -295,6 +295,27 @@ def test_lazy_story_gives_the_same_pdf_as_the_whole_story(sample_report: Report,
     assert (tmp_path / "lazy.pdf").read_bytes() == (tmp_path / "whole.pdf").read_bytes()
 
 
+def test_pages_compressed_as_they_end_give_the_same_pdf(sample_report: Report, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportexport.exporters.pdf.writer as writer
+
+    kept: list[object] = []
+    compress = writer._compress_page_stream
+
+    def watched(page) -> None:  # noqa: ANN001
+        compress(page)
+        kept.append((page.stream, page.Contents.content[:2]))
+
+    monkeypatch.setattr(writer, "_compress_page_stream", watched)
+    get_exporter("pdf").export(sample_report, tmp_path / "early.pdf", ExportOptions())
+    # every page's text was dropped at its end, leaving zlib data (0x78 ...) behind
+    assert kept and all(stream is None and head[:1] == b"\x78" for stream, head in kept)
+    monkeypatch.setattr(writer, "_compress_page_stream", lambda page: None)  # reportlab compresses at save
+    get_exporter("pdf").export(sample_report, tmp_path / "at_save.pdf", ExportOptions())
+    assert (tmp_path / "early.pdf").read_bytes() == (tmp_path / "at_save.pdf").read_bytes()
+    assert len(kept) == len(PdfReader(tmp_path / "early.pdf").pages)
+
+
 def test_lazy_story_draws_ahead_only_a_window() -> None:
     from reportexport.exporters.pdf.digest import LazyStory
 

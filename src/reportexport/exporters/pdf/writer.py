@@ -9,6 +9,7 @@ from pathlib import Path
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFPage, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
@@ -39,10 +40,32 @@ def _plain_flate_streams() -> Iterator[None]:
         rl_config.useA85 = saved
 
 
+def _compress_page_stream(page: PDFPage) -> None:
+    """Compress a finished page's content stream now instead of when the document is saved.
+
+    reportlab keeps every page's stream as text until ``save``; for 25,000 items that is
+    most of the PDF step's memory.  The stream is what ``PDFPage.check_format`` would make
+    at ``save`` (same filter, same dictionary, same comment), so the file is byte for byte
+    the same; only pages that would be compressed and have text are touched.
+    """
+    if not (page.compression and page.stream) or page.Contents or rl_config.useA85:
+        return
+    stream = PDFStream(content=PDFZCompress.encode(page.stream))
+    stream.dictionary["Filter"] = PDFArray([PDFName(PDFZCompress.pdfname)])
+    stream.__Comment__ = "page stream"
+    page.Contents = stream
+    page.stream = None
+
+
 def _canvas_class(footer_font: str) -> type[Canvas]:
-    """A canvas that fills in the page-total form and opens the outline when saved."""
+    """A canvas that compresses each page as it ends, and fills in the page-total form and
+    opens the outline when saved."""
 
     class DigestCanvas(Canvas):
+        def showPage(self) -> None:
+            super().showPage()
+            _compress_page_stream(self._doc.Pages.pages[-1])
+
         def save(self) -> None:
             total = self.getPageNumber() - 1 if not self._code else self.getPageNumber()
             self.beginForm(_TOTAL_FORM)
