@@ -435,6 +435,98 @@ def test_bad_template_is_a_one_line_error(tiny_report, tmp_path):
         export(tiny_report, tmp_path / "a.docx", template=tmp_path / "missing.docx")
 
 
+# ----------------------------------------------------------------------------- the prepared template
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("REPORTEXPORT_CACHE", str(folder))
+    return folder
+
+
+def _full_way(report: Report, path: Path, **kw) -> bytes:
+    from reportexport.exporters.docx.writer import write_summary
+
+    write_summary(report, path, ExportOptions(**kw))
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("kw", [{}, {"brief": True}, {"toc": True}], ids=["plain", "brief", "toc"])
+def test_prepared_template_gives_the_same_bytes(sample_report, tmp_path, own_cache, kw):
+    from reportexport.exporters.docx.prepared import write_prepared
+
+    options = ExportOptions(**kw)
+    assert not write_prepared(sample_report, tmp_path / "none.docx", options)  # nothing kept yet
+    assert not (tmp_path / "none.docx").exists()
+    first = export(sample_report, tmp_path / "first.docx", **kw).read_bytes()  # the full way; keeps the entry
+    assert len(list((own_cache / "docx").iterdir())) == 1
+    assert write_prepared(sample_report, tmp_path / "fast.docx", options)
+    assert (tmp_path / "fast.docx").read_bytes() == first == _full_way(sample_report, tmp_path / "full.docx", **kw)
+
+
+def test_prepared_core_properties_are_escaped_as_python_docx_does(tiny_report, tmp_path, own_cache):
+    from reportexport.exporters.docx.prepared import write_prepared
+
+    settings = Settings(document=DocumentSettings(author="督查室 <A&B>"))
+    export(tiny_report, tmp_path / "warm.docx", settings=settings)
+    odd = tiny_report.model_copy(update={"title": "“十四五”规划 & <重点> 工作 'x' \"y\""})
+    assert write_prepared(odd, tmp_path / "fast.docx", ExportOptions(settings=settings))
+    assert (tmp_path / "fast.docx").read_bytes() == _full_way(odd, tmp_path / "full.docx", settings=settings)
+    props = docx.Document(str(tmp_path / "fast.docx")).core_properties
+    assert props.title == odd.title and props.author == "督查室 <A&B>"
+
+
+def test_prepared_template_is_not_used_where_it_cannot_be(tiny_report, tmp_path, own_cache):
+    from reportexport.exporters.docx.prepared import write_prepared
+
+    export(tiny_report, tmp_path / "warm.docx")
+    long_title = tiny_report.model_copy(update={"title": "很长的标题" * 60})  # python-docx refuses > 255
+    assert not write_prepared(long_title, tmp_path / "a.docx", ExportOptions())
+    assert not write_prepared(tiny_report, tmp_path / "b.docx", ExportOptions(embed_fonts=True))
+    fonts = Settings(docx=DocxSettings(fonts=DocxFonts(body="楷体")))
+    assert not write_prepared(tiny_report, tmp_path / "c.docx", ExportOptions(settings=fonts))  # another key
+    assert not any((tmp_path / name).exists() for name in ("a.docx", "b.docx", "c.docx"))
+
+
+def test_changed_template_or_broken_entry_takes_the_full_way(tiny_report, tmp_path, own_cache):
+    import os
+
+    from reportexport.exporters.docx.prepared import write_prepared
+
+    template = _python_docx_template(tmp_path / "ours.docx")
+    export(tiny_report, tmp_path / "a.docx", template=template)
+    assert write_prepared(tiny_report, tmp_path / "b.docx", ExportOptions(template=template))
+    stat = template.stat()
+    os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # edited since
+    assert not write_prepared(tiny_report, tmp_path / "c.docx", ExportOptions(template=template))
+    for entry in (own_cache / "docx").iterdir():
+        entry.write_bytes(b"\x00garbage")
+    assert not write_prepared(tiny_report, tmp_path / "d.docx", ExportOptions(template=template))
+    again = export(tiny_report, tmp_path / "e.docx", template=template)  # the full way, still right
+    check_content(tiny_report, again)
+    assert again.read_bytes() == (tmp_path / "a.docx").read_bytes()
+
+
+def test_prepared_summary_does_not_import_python_docx(tiny_report, tmp_path, own_cache):
+    import subprocess
+    import sys
+
+    export(tiny_report, tmp_path / "warm.docx")
+    report_json = tmp_path / "r.json"
+    report_json.write_text(tiny_report.model_dump_json(), encoding="utf-8")
+    code = (
+        "import sys; from pathlib import Path; from reportexport.model import Report; "
+        "from reportexport.exporters import ExportOptions, get_exporter; "
+        f"r = Report.model_validate_json(Path({str(report_json)!r}).read_text(encoding='utf-8')); "
+        f"get_exporter('docx').export(r, Path({str(tmp_path / 'b.docx')!r}), ExportOptions()); "
+        "print(sorted(m for m in ('docx', 'lxml') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert (tmp_path / "b.docx").read_bytes() == (tmp_path / "warm.docx").read_bytes()
+
+
 # ----------------------------------------------------------------------------- scale
 
 

@@ -7,7 +7,8 @@ copied from the bundled reference, theme fonts are resolved to explicit names (W
 themes), and fonts configured in ``[docx.fonts]`` are written into the styles.
 
 Modules: :mod:`.writer` (the export), :mod:`.styles` (roles, lookup, fonts), :mod:`.body` (the linear-time body
-builder), :mod:`.package` (reproducible save), :mod:`.embed` (``--embed-fonts``).
+builder), :mod:`.package` (reproducible save), :mod:`.embed` (``--embed-fonts``), :mod:`.prepared` (the
+template prepared by the first summary, so later ones need no python-docx).
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ __all__ = ["DocxExporter", "default_template", "open_template"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("default_template", "open_template"):  # served from .writer (imports python-docx)
+    if name == "default_template":
+        from .prepared import default_template
+
+        return default_template
+    if name == "open_template":  # served from .writer (imports python-docx)
         from . import writer
 
         return getattr(writer, name)
@@ -32,7 +37,9 @@ def __getattr__(name: str) -> Any:
 class DocxExporter:
     """Word summary in GB/T 9704-2012 layout (styles from a reference .docx).
 
-    python-docx is imported (by :mod:`.writer`) only when a summary is written."""
+    python-docx is imported (by :mod:`.writer`) only when a summary is written the full way:
+    later summaries with the same template and fonts are written from the prepared
+    template kept by the first (:mod:`.prepared`)."""
 
     name: ClassVar[str] = "docx"
     suffix: ClassVar[str] = ".docx"
@@ -41,6 +48,9 @@ class DocxExporter:
     description: ClassVar[str] = "Word summary, GB/T 9704-2012 layout (--template, --brief, --toc, --embed-fonts)"
 
     def export(self, report: Report, path: Path, options: ExportOptions) -> None:
-        from .writer import write_summary
+        from .prepared import write_prepared
 
-        write_summary(report, Path(path), options)
+        if not write_prepared(report, Path(path), options):
+            from .writer import write_summary
+
+            write_summary(report, Path(path), options)

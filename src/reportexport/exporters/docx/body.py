@@ -20,7 +20,6 @@ from xml.sax.saxutils import escape
 
 from ...figures import item_recognitions
 from ...model import Department, Metric, RecognitionType, Report, WorkItem
-from .styles import safe_id
 
 # Characters XML 1.0 cannot carry (C0 controls except tab/newline/CR, surrogates, FFFE/FFFF).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -28,6 +27,14 @@ CONTINUED_MARK = "（续上版）"
 #: Height of an overview table row (20 pt line + 3 pt above and below) in 28.95 pt lines.
 TABLE_ROW_LINES = 520 / 579
 _TITLE_BREAK_AFTER = "）)》」、，："
+
+
+_ID_SAFE = re.compile(r"[^A-Za-z0-9]")
+
+
+def safe_id(text: str) -> str:
+    """``text`` reduced to ASCII letters and digits (for bookmark names)."""
+    return _ID_SAFE.sub("", text)
 
 
 #: Characters counted half width: everything below the CJK radicals (U+2E80).
@@ -92,6 +99,16 @@ class Layout:
     chars_per_line: int = 27  # full-width characters of body text per line
     title_chars_per_line: int = 20  # the same for the 22 pt title
     lines_per_page: int = 22
+
+    @classmethod
+    def for_width(cls, ids: dict[str, str], text_width: int) -> Layout:
+        """The layout of a page ``text_width`` twips wide with the styles ``ids``."""
+        return cls(
+            ids=ids,
+            text_width=text_width,
+            chars_per_line=max(10, text_width // 320),  # 三号 = 16 pt = 320 twips a character
+            title_chars_per_line=max(6, text_width // 440 - 1),  # 二号 = 22 pt, one character spare
+        )
 
 
 @dataclass

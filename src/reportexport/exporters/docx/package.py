@@ -13,8 +13,10 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docx.document import Document as DocumentObject
+if TYPE_CHECKING:
+    from docx.document import Document as DocumentObject
 
 #: The fixed creation/modification time of every summary, unless SOURCE_DATE_EPOCH is set
 #: (the reproducible-builds convention).

@@ -13,7 +13,6 @@ the styles it wants to change.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -308,10 +307,3 @@ def resolve_theme_fonts(root: etree._Element, resolved: dict[str, str]) -> int:
         changed += touched
     return changed
 
-
-_ID_SAFE = re.compile(r"[^A-Za-z0-9]")
-
-
-def safe_id(text: str) -> str:
-    """``text`` reduced to ASCII letters and digits (for bookmark names)."""
-    return _ID_SAFE.sub("", text)

@@ -16,21 +16,17 @@ from lxml import etree
 
 from ...errors import ConfigError, ResourceError
 from ...model import Report
-from ...resources import resource
 from .. import ExportOptions
+from . import prepared
 from . import styles as st
-from .body import BodyOptions, Layout, build_body
+from .body import Layout, build_body
 from .package import save_deterministic, set_core_properties
+from .prepared import default_template
 
 __all__ = ["default_template", "open_template", "replace_body", "write_summary"]
 
 _TEMPLATE_CT = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _DOCUMENT_CT = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-
-
-def default_template() -> Path:
-    """The bundled reference document (templates/reference.docx)."""
-    return resource("templates", "reference.docx")
 
 
 def open_template(path: Path) -> DocumentObject:
@@ -180,10 +176,9 @@ def _font_roles_used(report: Report, options: ExportOptions) -> list[str]:
 
 
 def write_summary(report: Report, path: Path, options: ExportOptions) -> None:
-    """Write the Word summary of ``report`` to ``path``."""
-    template = options.template or (
-        Path(options.settings.docx.template) if options.settings.docx.template else None
-    )
+    """Write the Word summary of ``report`` to ``path`` the full way, with python-docx, and
+    keep what surrounds its body for the next summary (:mod:`.prepared`)."""
+    template = prepared.template_path(options)
     is_default = template is None
     doc = open_template(template or default_template())
     ids = prepare_styles(doc, options, is_default=is_default)
@@ -192,25 +187,10 @@ def write_summary(report: Report, path: Path, options: ExportOptions) -> None:
 
         embed_fonts(doc, set(options.settings.docx.fonts.model_fields_set), _font_roles_used(report, options))
 
-    sect_pr = doc.element.body.find(qn("w:sectPr"))
-    width = _text_width(sect_pr)
-    layout = Layout(
-        ids=ids,
-        text_width=width,
-        chars_per_line=max(10, width // 320),  # 三号 = 16 pt = 320 twips a character
-        title_chars_per_line=max(6, width // 440 - 1),  # 二号 = 22 pt, one character spare
-    )
-    body_opts = BodyOptions(
-        brief=options.brief,
-        toc=options.toc,
-        continued_name=options.settings.document.continued_name,
-        done_status=(options.settings.xlsx.statuses or ("已完成",))[0],
-    )
-    document_xml = replace_body(doc, build_body(report, layout, body_opts))
-
-    author = options.settings.document.author
-    title = report.title or body_opts.fallback_title
-    subject = "重点工作汇总（摘要）" if options.brief else "重点工作汇总"
-    keywords = "；".join(d.display_name for d in report.departments if d.name)
-    set_core_properties(doc, title=title, subject=subject, author=author, keywords=keywords[:255])
+    width = _text_width(doc.element.body.find(qn("w:sectPr")))
+    body = build_body(report, Layout.for_width(ids, width), prepared.body_options(options))
+    document_xml = replace_body(doc, body)
+    set_core_properties(doc, **prepared.core_values(report, options))
     save_deterministic(doc, Path(path), document_xml)
+    if document_xml:
+        prepared.store(doc, options, document_xml[prepared.DOCUMENT_PART], ids, width)
