@@ -53,7 +53,8 @@ Recognition types: ``endorsement`` (批示肯定, 签批, 批示, 充分肯定, 
 Metrics and dates never overlap each other; a recognition may contain them
 (``杨东奇7次批示肯定``).
 
-:func:`distinct_recognitions` drops the repeats of a recognition (title and body) for counts.
+:func:`reportexport.figures.distinct_recognitions` drops the repeats of a recognition (title and
+body) for counts.
 
 Speed
 -----
@@ -68,11 +69,9 @@ facts and copies are built without re-validating values the extractor made itsel
 
 from __future__ import annotations
 
-import functools
 import re
 import sys
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -86,7 +85,7 @@ from reportexport.model import (
     Report,
 )
 
-__all__ = ["distinct_recognitions", "extract_item_facts", "extract_facts", "parse_chinese_number"]
+__all__ = ["extract_item_facts", "extract_facts", "parse_chinese_number"]
 
 # --------------------------------------------------------------------------- numbers
 
@@ -729,48 +728,6 @@ def extract_item_facts(text: str, year: int | None) -> tuple[Fact, ...]:
     facts: list[Fact] = [*_recognitions(text), *metrics, *dates]
     facts.sort(key=lambda f: (f.start, _KIND_ORDER[f.kind], -f.end))
     return tuple(facts)
-
-
-_NOT_IN_KEY = re.compile(r"[\s“”‘’\"'「」『』]+")
-
-
-@functools.lru_cache(maxsize=4096)
-def _comparable(raw: str) -> str:
-    """``raw`` as recognitions are compared: NFKC, without white space and quotation marks."""
-    return _NOT_IN_KEY.sub("", unicodedata.normalize("NFKC", raw))
-
-
-def _recognition_key(r: Recognition) -> tuple[RecognitionType, str | None, str | None, str]:
-    return (r.type, r.by, r.outlet, _comparable(r.raw))
-
-
-def distinct_recognitions(facts: Iterable[Fact], *, title_end: int | None = None) -> list[Recognition]:
-    """The recognitions among ``facts`` with repeats dropped, for counting them.
-
-    An item often states a recognition in its title and again in its body
-    (``科技工作者建议获省委主要领导批示`` … ``获省委主要领导批示``).  Two recognitions are the same when
-    type, ``by``, ``outlet`` and raw text agree; the raw text is compared after NFKC
-    normalisation without white space and quotation marks.  The first of each is kept, in the
-    order of ``facts``; other facts are ignored and ``facts`` itself is left as it is (every
-    recognition stays in ``WorkItem.facts``, with its own offsets).
-
-    With ``title_end`` (``len(item.title) + len(item.title_mark)``), only a repeat of a
-    recognition stated in the title (starting before ``title_end``) is dropped: two equal ones
-    in the body (``居全国第一`` said of two different things) both count.
-    """
-    recognitions = [f for f in facts if isinstance(f, Recognition)]
-    if len(recognitions) < 2 or (title_end is not None and all(r.start >= title_end for r in recognitions)):
-        return recognitions  # nothing can repeat
-    seen: set[tuple[RecognitionType, str | None, str | None, str]] = set()
-    out: list[Recognition] = []
-    for fact in recognitions:
-        key = _recognition_key(fact)
-        if key in seen:
-            continue
-        if title_end is None or fact.start < title_end:
-            seen.add(key)
-        out.append(fact)
-    return out
 
 
 def _updated(model: _M, field: str, value: object) -> _M:

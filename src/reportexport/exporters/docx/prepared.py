@@ -33,13 +33,12 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from ...fontcache import cache_dir
 from ...model import Report
 from ...resources import resource
 from .. import ExportOptions
-from .body import BodyOptions, Layout, build_body
+from .body import BodyOptions, Layout, build_body, escape
 from .package import fixed_time, rezip
 
 if TYPE_CHECKING:
