@@ -486,7 +486,9 @@ def test_prepared_template_is_not_used_where_it_cannot_be(tiny_report, tmp_path,
     assert not write_prepared(tiny_report, tmp_path / "b.docx", ExportOptions(embed_fonts=True))
     fonts = Settings(docx=DocxSettings(fonts=DocxFonts(body="楷体")))
     assert not write_prepared(tiny_report, tmp_path / "c.docx", ExportOptions(settings=fonts))  # another key
-    assert not any((tmp_path / name).exists() for name in ("a.docx", "b.docx", "c.docx"))
+    reference = resource("templates", "reference.docx")  # given explicitly, it is completed: another key
+    assert not write_prepared(tiny_report, tmp_path / "d.docx", ExportOptions(template=reference))
+    assert not any((tmp_path / name).exists() for name in ("a.docx", "b.docx", "c.docx", "d.docx"))
 
 
 def test_changed_template_or_broken_entry_takes_the_full_way(tiny_report, tmp_path, own_cache):

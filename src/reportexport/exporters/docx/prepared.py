@@ -15,7 +15,7 @@ way writes (``tests/exporters/test_docx.py`` compares both).
 
 Entries live in the per-user cache folder of :func:`reportexport.fontcache.cache_dir`
 (``REPORTEXPORT_CACHE=off`` turns it off), keyed by the template file (path, size,
-modification time), the font settings, the fixed document time, the versions of
+modification time, and whether it is the bundled default), the font settings, the fixed document time, the versions of
 python-docx and lxml, :data:`FORMAT` and the source of the modules that prepare the
 package.  An unreadable or unexpected entry is ignored.  The full way is always taken with
 ``--embed-fonts`` (the faces embedded depend on the report) and for core properties that
@@ -115,7 +115,8 @@ def _entry(options: ExportOptions) -> Path | None:
     folder = cache_dir()
     if folder is None or options.embed_fonts:
         return None
-    template = template_path(options) or default_template()
+    chosen = template_path(options)
+    template = chosen or default_template()
     try:
         stat = template.stat()
         versions = (metadata.version("python-docx"), metadata.version("lxml"))
@@ -124,7 +125,7 @@ def _entry(options: ExportOptions) -> Path | None:
         return None
     fonts = options.settings.docx.fonts
     key = "|".join(map(str, (
-        FORMAT, *versions, template.resolve(), stat.st_size, stat.st_mtime_ns,
+        FORMAT, *versions, chosen is None, template.resolve(), stat.st_size, stat.st_mtime_ns,
         fonts.model_dump_json(), sorted(fonts.model_fields_set), fixed_time().isoformat(), code,
     )))
     return folder / "docx" / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.marshal"
