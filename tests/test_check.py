@@ -116,12 +116,24 @@ def test_a_failing_format_in_the_pool_leaves_every_old_file(tmp_path: Path, monk
     assert {p: p.read_bytes() for p in tmp_path.iterdir()} == old
 
 
-def test_early_workers_give_the_same_files_and_checks(tmp_path: Path) -> None:
+def test_early_workers_give_the_same_files_and_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers forked before the report is read (a small input) get it sent, warmed up."""
+    import os
+
     from reportexport.api import can_fork, early_workers, export_all, load_report
     from reportexport.check import CHECKER
     from reportexport.exporters import ExportOptions
+    from reportexport.exporters.pdf import PdfExporter
 
+    writers = tmp_path / "pdf-writers"  # the process id of each PDF export, one a line
+    export_pdf = PdfExporter.export
+
+    def recorded(self, report, path, options):  # noqa: ANN001, ANN202
+        with writers.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return export_pdf(self, report, path, options)
+
+    monkeypatch.setattr(PdfExporter, "export", recorded)  # forked workers inherit the patch
     formats = ["json", "docx", "xlsx", "pdf"]
     options = ExportOptions()
     early, serial = tmp_path / "early", tmp_path / "serial"
@@ -129,9 +141,15 @@ def test_early_workers_give_the_same_files_and_checks(tmp_path: Path) -> None:
     serial.mkdir()
     with early_workers(formats, options, jobs=2, input_bytes=1000, checker=CHECKER) as workers:
         assert (workers is not None) == can_fork()
+        worker_pid = workers.submit(os.getpid).result() if workers is not None else os.getpid()
         report = load_report([])
         got = export_all(report, early, formats, options, jobs=2, checker=CHECKER, workers=workers)
+    # the PDF, the slowest format, was written by the worker forked before the report was read
+    assert writers.read_text().split() == [str(worker_pid)]
+    assert worker_pid != os.getpid() or not can_fork()
+    writers.unlink()
     want = export_all(report, serial, formats, options, jobs=1, checker=CHECKER)
+    assert writers.read_text().split() == [str(os.getpid())]
     for suffix in (".json", ".docx", ".xlsx", ".pdf", ".manifest.json"):
         assert (early / f"{STEM}{suffix}").read_bytes() == (serial / f"{STEM}{suffix}").read_bytes(), suffix
     assert [(c.fmt, c.name, c.ok) for c in got["checks"]] == [(c.fmt, c.name, c.ok) for c in want["checks"]]
