@@ -9,7 +9,6 @@ metric values.  Any mismatch names the item.
 from __future__ import annotations
 
 import importlib
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -134,8 +133,16 @@ def _sheet_rows(sheet) -> tuple[dict[str, int], list[tuple]]:  # type: ignore[no
 def check_xlsx(report: Report, path: Path, options: dict) -> list[Check]:
     from openpyxl import load_workbook
 
-    # from memory: openpyxl refuses a path whose suffix is not .xlsx (a staged file's is not)
-    book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+    # an open file: openpyxl refuses a path whose suffix is not .xlsx (a staged file's is not)
+    with path.open("rb") as handle:
+        book = load_workbook(handle, read_only=True, data_only=True)
+        try:
+            return _check_workbook(report, book)
+        finally:
+            book.close()
+
+
+def _check_workbook(report: Report, book) -> list[Check]:  # type: ignore[no-untyped-def]
     checks: list[Check] = []
     header, rows = _sheet_rows(book["工作台账"])
     if "事项ID" not in header:
