@@ -61,7 +61,7 @@ def distinct_recognitions(facts: Iterable[Fact], *, title_end: int | None = None
 def item_recognitions(item: WorkItem, *types: RecognitionType) -> list[Recognition]:
     """The item's recognitions of the given types (all types when none), repeats dropped."""
     found = distinct_recognitions(item.facts, title_end=len(item.title) + len(item.title_mark))
-    return [f for f in found if not types or f.type in types]
+    return [f for f in found if f.type in types] if types else found
 
 
 def count_recognitions(items: list[WorkItem] | tuple[WorkItem, ...], *types: RecognitionType) -> int:

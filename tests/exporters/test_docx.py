@@ -10,6 +10,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as hst
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
@@ -673,3 +676,16 @@ def test_libreoffice_uses_embedded_fonts(embedded_docx, tmp_path, capsys):
               sorted({line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}))
     for ps_name in ("FandolFang-Regular", "RXSerifSC-Bold", "RXSerifSC-Regular"):
         assert ps_name in fonts
+
+
+# ----------------------------------------------------------------------------- width estimate
+
+_WIDTH_ALPHABET = hst.sampled_from(list("aZ1 .,。，“”‘’—…\u2e00\u2e7f\u2e80中\t①\U0001F600\ud800\uff01\u3000"))
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(hst.lists(_WIDTH_ALPHABET, max_size=30).map("".join))
+def test_width_counts_narrow_characters_as_the_regex_does(text: str) -> None:
+    from reportexport.exporters.docx import body
+
+    assert body._width(text) == len(text) - 0.5 * len(body._NARROW.findall(text))

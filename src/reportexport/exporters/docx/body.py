@@ -38,11 +38,21 @@ def safe_id(text: str) -> str:
 
 #: Characters counted half width: everything below the CJK radicals (U+2E80).
 _NARROW = re.compile(r"[\x00-\u2e7f]")
+#: High bytes of the UTF-16 code units from U+2E00 up: deleting them leaves the narrow ones.
+_HIGH_FROM_2E00 = bytes(range(0x2E, 0x100))
 
 
 def _width(text: str) -> float:
-    """Width in full-width characters (ASCII letters and digits count half)."""
-    return len(text) - 0.5 * len(_NARROW.findall(text))
+    """Width in full-width characters (ASCII letters and digits count half).
+
+    The narrow characters are counted on the high bytes of the text's UTF-16 code units, in
+    C (half the time of a regex ``findall``); a text with a character from U+2E00 to U+2E7F
+    (rare) is counted by the regex.
+    """
+    high = text.encode("utf-16-be", "surrogatepass")[0::2]
+    if 0x2E in high:
+        return len(text) - 0.5 * len(_NARROW.findall(text))
+    return len(text) - 0.5 * len(high.translate(None, _HIGH_FROM_2E00))
 
 
 def split_title(title: str, per_line: int) -> list[str]:
@@ -412,6 +422,8 @@ def tracking_text(item: WorkItem) -> str:
 
 def _tracking(b: BodyBuilder, est: _PageEstimate, item: WorkItem) -> None:
     """The item's tracking fields (status, owner, note) as a line of their own."""
+    if not (item.status or item.owner or item.note):
+        return
     text = tracking_text(item)
     if text:
         b.add(b.para("body", b.run(text, "key_figures")))
