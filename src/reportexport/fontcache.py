@@ -4,14 +4,11 @@ reportlab parses a font's cmap and metrics in pure Python every time it opens th
 0.03 s for the bundled RX Serif SC, 0.13-0.15 s for LXGW WenKai and WenQuanYi Micro Hei,
 about 0.35 s for the four files of the digest, which is a third of writing the sample's
 digest.  The parsed state (everything but the file's bytes) is kept with :mod:`marshal`
-under ``$REPORTEXPORT_CACHE`` (default ``$XDG_CACHE_HOME/reportexport`` or
-``~/.cache/reportexport``) and read back in about a quarter of the time.
+in the per-user cache (:mod:`reportexport.cache`) and read back in about a quarter of the time.
 
 An entry is keyed by the font file's path, face index, size and modification time, the
 reportlab version and :data:`FORMAT`; anything unreadable, stale or unexpected is ignored
-and the font parsed again.  ``REPORTEXPORT_CACHE=off`` turns the cache off.  Writing an
-entry never fails an export: a read-only home just means no cache.  (marshal does not guard
-against deliberately crafted data; the entries live in the user's own cache folder.)
+and the font parsed again.
 
 This rebuilds reportlab objects without their constructors (``TTFont`` and
 ``TTFontFace``), which depends on reportlab's internals; the version is pinned in
@@ -22,10 +19,10 @@ and gives the same PDF.
 from __future__ import annotations
 
 import hashlib
-import marshal
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .cache import cache_dir, read_entry, write_entry
 
 if TYPE_CHECKING:
     from reportlab.pdfbase.ttfonts import TTFont
@@ -35,22 +32,6 @@ FORMAT = 1
 #: Attributes not stored: the file's bytes (read again) and the scaling function (rebuilt).
 _NOT_STORED = frozenset({"_ttf_data", "_pdfScale"})
 _NAME_TAG = "\x00TTFNameBytes"
-
-
-def cache_dir() -> Path | None:
-    """Where entries live, or None when the cache is turned off."""
-    configured = os.environ.get("REPORTEXPORT_CACHE", "")
-    if configured.lower() in ("off", "0", "no", "false"):
-        return None
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:  # no home directory can be determined: no cache
-            return None
-    return Path(base) / "reportexport"
 
 
 def _entry(path: Path, subfont_index: int, stamp: tuple[int, int]) -> Path | None:
@@ -69,12 +50,12 @@ def load_cached(path: Path, subfont_index: int, stamp: tuple[int, int], name: st
     entry = _entry(path, subfont_index, stamp)
     if entry is None:
         return None
-    try:
-        state = marshal.loads(entry.read_bytes())
-        data = path.read_bytes()
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
+    state = read_entry(entry)
     if not isinstance(state, dict) or state.get("filename") != str(path) or "unitsPerEm" not in state:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
         return None
     return _rebuild(state, data, name)
 
@@ -91,14 +72,7 @@ def store(path: Path, subfont_index: int, stamp: tuple[int, int], font: TTFont) 
         if type(value) is not bytes and isinstance(value, bytes):  # TTFNameBytes
             value = (_NAME_TAG, bytes(value))
         state[key] = value
-    try:
-        blob = marshal.dumps(state)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(blob)
-        os.replace(tmp, entry)
-    except (OSError, ValueError):
-        return
+    write_entry(entry, state)
 
 
 def _rebuild(state: dict[str, Any], data: bytes, name: str) -> TTFont:

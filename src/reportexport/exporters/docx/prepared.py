@@ -13,7 +13,7 @@ after the body, the style ids and the text width.  :func:`write_prepared` writes
 summary from that entry with :mod:`zipfile` alone.  The file is byte for byte what the full
 way writes (``tests/exporters/test_docx.py`` compares both).
 
-Entries live in the per-user cache folder of :func:`reportexport.fontcache.cache_dir`
+Entries live in the per-user cache folder (:mod:`reportexport.cache`)
 (``REPORTEXPORT_CACHE=off`` turns it off), keyed by the template file (path, size,
 modification time, and whether it is the bundled default), the font settings, the fixed document time, the versions of
 python-docx and lxml, :data:`FORMAT` and the source of the modules that prepare the
@@ -26,15 +26,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import marshal
-import os
 import re
 import zipfile
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...fontcache import cache_dir
+from ...cache import cache_dir, read_entry, write_entry
 from ...model import Report
 from ...resources import resource
 from .. import ExportOptions
@@ -149,11 +147,11 @@ def write_prepared(report: Report, path: Path, options: ExportOptions) -> bool:
     entry = _entry(options)
     if entry is None:
         return False
+    state = read_entry(entry)
     try:
-        state = marshal.loads(entry.read_bytes())
         package, head, tail = state["package"], state["head"], state["tail"]
         ids, width, placeheld = dict(state["ids"]), int(state["width"]), state["core"]
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
+    except (TypeError, KeyError, ValueError):
         return False
     core = _core_xml(placeheld, core_values(report, options))
     if core is None:
@@ -181,13 +179,5 @@ def store(doc: DocumentObject, options: ExportOptions, document_pieces: list[byt
     text = placeheld.decode("utf-8")
     if any(text.count(p) != _EXPECTED_COUNT[f] for f, p in _PLACEHOLDERS.items()):
         return  # python-docx wrote the core properties some other way: keep the full way
-    state = {"package": package, "head": document_pieces[0], "tail": document_pieces[-1],
-             "ids": ids, "width": width, "core": placeheld}
-    try:
-        blob = marshal.dumps(state)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(blob)
-        os.replace(tmp, entry)
-    except (OSError, ValueError):
-        return
+    write_entry(entry, {"package": package, "head": document_pieces[0], "tail": document_pieces[-1],
+                        "ids": ids, "width": width, "core": placeheld})
