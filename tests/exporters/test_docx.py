@@ -486,6 +486,8 @@ def test_prepared_template_is_not_used_where_it_cannot_be(tiny_report, tmp_path,
     export(tiny_report, tmp_path / "warm.docx")
     long_title = tiny_report.model_copy(update={"title": "很长的标题" * 60})  # python-docx refuses > 255
     assert not write_prepared(long_title, tmp_path / "a.docx", ExportOptions())
+    sly = tiny_report.model_copy(update={"title": "标题 RXCORE7SUBJECT"})  # a placeholder in a value
+    assert not write_prepared(sly, tmp_path / "a.docx", ExportOptions())
     assert not write_prepared(tiny_report, tmp_path / "b.docx", ExportOptions(embed_fonts=True))
     fonts = Settings(docx=DocxSettings(fonts=DocxFonts(body="楷体")))
     assert not write_prepared(tiny_report, tmp_path / "c.docx", ExportOptions(settings=fonts))  # another key

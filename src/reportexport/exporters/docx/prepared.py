@@ -57,6 +57,7 @@ _PLACEHOLDERS = {
     "keywords": "RXCORE7KEYWORDS",
 }
 _EXPECTED_COUNT = {"title": 1, "subject": 1, "author": 2, "keywords": 1}
+_PLACEHOLDER_STEM = "RXCORE7"  # a value containing it would be replaced again: the full way
 #: Modules whose code shapes the prepared parts: a change to one of them is a new entry.
 _SOURCES = ("writer.py", "styles.py", "package.py", "prepared.py")
 #: What lxml would escape (\r) or refuse (other controls, surrogates, U+FFFE/U+FFFF) in text.
@@ -135,7 +136,7 @@ def _core_xml(placeheld: bytes, values: CoreValues) -> bytes | None:
     text = placeheld.decode("utf-8")
     for field, placeholder in _PLACEHOLDERS.items():
         value = values[field]
-        if len(value) > _CORE_LIMIT or _UNSAFE.search(value):
+        if len(value) > _CORE_LIMIT or _UNSAFE.search(value) or _PLACEHOLDER_STEM in value:
             return None
         text = text.replace(placeholder, escape(value))
     return text.encode("utf-8")
