@@ -515,6 +515,23 @@ def test_changed_template_or_broken_entry_takes_the_full_way(tiny_report, tmp_pa
     assert again.read_bytes() == (tmp_path / "a.docx").read_bytes()
 
 
+def test_template_with_another_document_part_name(tiny_report, tmp_path, own_cache):
+    """A template whose main part is not word/document.xml is written the full way every time."""
+    source = _python_docx_template(tmp_path / "ours.docx")
+    template = tmp_path / "renamed.docx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(template, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name in ("[Content_Types].xml", "_rels/.rels"):
+                data = data.replace(b"/word/document.xml", b"/word/main.xml").replace(b"word/document.xml", b"word/main.xml")
+            dst.writestr("word/main.xml" if name == "word/document.xml" else name, data)
+    for name in ("a.docx", "b.docx"):
+        path = export(tiny_report, tmp_path / name, template=template)
+        check_content(tiny_report, path)
+        assert "word/main.xml" in zipfile.ZipFile(path).namelist()
+    assert not (own_cache / "docx").exists() or not list((own_cache / "docx").iterdir())
+
+
 def test_prepared_summary_does_not_import_python_docx(tiny_report, tmp_path, own_cache):
     import subprocess
     import sys

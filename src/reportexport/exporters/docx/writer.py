@@ -192,5 +192,6 @@ def write_summary(report: Report, path: Path, options: ExportOptions) -> None:
     document_xml = replace_body(doc, body)
     set_core_properties(doc, **prepared.core_values(report, options))
     save_deterministic(doc, Path(path), document_xml)
-    if document_xml:
-        prepared.store(doc, options, document_xml[prepared.DOCUMENT_PART], ids, width)
+    pieces = document_xml.get(prepared.DOCUMENT_PART)  # a template may name its part otherwise
+    if pieces:
+        prepared.store(doc, options, pieces, ids, width)
