@@ -181,6 +181,7 @@ PARALLEL_ITEMS = 1500
 #: Slowest first, so the longest export starts at once.
 _COST_ORDER = ("pdf", "xlsx", "docx")
 
+
 class Checker(Protocol):
     """Reads one staged output back (e.g. :data:`reportexport.check.CHECKER`)."""
 

@@ -282,7 +282,10 @@ def parse(
             binary = getattr(sys.stdout, "buffer", None)  # a text-only stream gets the decoded text
             sys.stdout.flush()
             for chunk in report_json_chunks(report):
-                binary.write(chunk) if binary is not None else sys.stdout.write(chunk.decode("utf-8"))
+                if binary is not None:
+                    binary.write(chunk)
+                else:
+                    sys.stdout.write(chunk.decode("utf-8"))
             (binary or sys.stdout).flush()
             return
         if json_out:

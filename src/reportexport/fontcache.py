@@ -77,11 +77,10 @@ def store(path: Path, subfont_index: int, stamp: tuple[int, int], font: TTFont) 
 
 def _rebuild(state: dict[str, Any], data: bytes, name: str) -> TTFont:
     """``TTFont`` and ``TTFontFace`` with the stored state, as their constructors leave them."""
+    from fnmatch import fnmatch
     from weakref import WeakKeyDictionary
 
     from reportlab import rl_config
-    from fnmatch import fnmatch
-
     from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace, unShapedFontGlob
 
     face = TTFontFace.__new__(TTFontFace)

@@ -14,6 +14,7 @@ from ... import fonts as rxfonts
 from .. import ExportOptions
 from .paragraph import FontBook
 
+
 @dataclass(frozen=True)
 class PdfFonts:
     """Registered reportlab font name per role, and the book used for fallback and widths."""
