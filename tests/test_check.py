@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from reportexport.check import run_checks
+from reportexport.check import _containing, _not_found, run_checks
 
 STEM = "000_cf88b61c2d238c02"
 
@@ -164,3 +166,36 @@ def test_large_inputs_get_no_early_workers() -> None:
         assert workers is None  # forked after reading instead, sharing the report's pages
     with early_workers(["docx", "pdf"], ExportOptions(), jobs=1, input_bytes=10) as workers:
         assert workers is None  # one process: nothing to start
+
+
+# ----------------------------------------------------------------- linear-time helpers
+
+_short = st.text(alphabet="部门局社一二、", max_size=6)
+
+
+@given(titles=st.lists(_short, max_size=12), names=st.lists(_short, max_size=6))
+def test_containing_equals_testing_every_name(titles: list[str], names: list[str]) -> None:
+    assert _containing(titles, names) == [any(n in t for n in names) for t in titles]
+
+
+@given(haystack=st.text(alphabet="甲乙丙丁", max_size=30), needles=st.lists(st.text(alphabet="甲乙丙丁", max_size=4), max_size=10))
+def test_not_found_equals_a_search_of_the_whole_text(haystack: str, needles: list[str]) -> None:
+    labelled = [(f"n{k}", n) for k, n in enumerate(needles)]
+    assert _not_found(haystack, labelled) == [label for label, n in labelled if n not in haystack]
+
+
+def test_a_department_bookmarked_twice_fails_the_bookmark_check(tmp_path: Path, sample_report) -> None:  # type: ignore[no-untyped-def]
+    """Matching bookmarks to departments by set look-up keeps the old rule: an extra entry naming a
+    department is an error, not ignored."""
+    from pypdf import PdfReader, PdfWriter
+
+    from reportexport.api import export
+    from reportexport.check import check_pdf
+
+    pdf = tmp_path / "digest.pdf"
+    export(sample_report, "pdf", pdf)
+    writer = PdfWriter(clone_from=PdfReader(str(pdf)))
+    writer.add_outline_item(sample_report.departments[3].display_name, 0)
+    writer.write(str(pdf))
+    bookmarks = [c for c in check_pdf(sample_report, pdf, {}) if c.name.startswith("bookmarks")]
+    assert bookmarks and not bookmarks[0].ok

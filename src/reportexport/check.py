@@ -85,6 +85,31 @@ def _in_order(haystack: str, needles: list[tuple[str, str]]) -> tuple[list[str],
     return missing, disorder
 
 
+def _not_found(haystack: str, needles: list[tuple[str, str]]) -> list[str]:
+    """Labels of the needles that ``haystack`` does not contain.  Each is looked for after the
+    previous one first (in a file written in order that finds it at once: linear time), and
+    only then in the whole text."""
+    lost, position = [], 0
+    for label, needle in needles:
+        found = haystack.find(needle, position)
+        if found < 0:
+            found = haystack.find(needle)
+        if found < 0:
+            lost.append(label)
+        else:
+            position = found + len(needle)
+    return lost
+
+
+def _containing(titles: list[str], names: list[str]) -> list[bool]:
+    """For each title, whether one of ``names`` occurs in it (both squashed).  Looks the
+    title's substrings of the names' lengths up in a set: time linear in the titles, where
+    testing every name against every title would be quadratic in a report's departments."""
+    wanted = set(names)
+    lengths = sorted({len(n) for n in wanted})
+    return [any(title[i:i + n] in wanted for n in lengths for i in range(len(title) - n + 1)) for title in titles]
+
+
 def _describe(labels: list[str], what: str) -> str:
     shown = ", ".join(labels[:5]) + (f" and {len(labels) - 5} more" if len(labels) > 5 else "")
     return f"{what}: {shown}"
@@ -101,7 +126,7 @@ def _order_checks(fmt: str, report: Report, text: str, full: bool) -> list[Check
                  "; ".join(x for x in (_describe(missing, "missing") if missing else "",
                                        _describe(disorder, "out of order") if disorder else "") if x))]
     if full:
-        lost = [f"item {i.id} {i.title}" for _, i in report.items() if squash(i.text) not in text]
+        lost = _not_found(text, [(f"item {i.id} {i.title}", squash(i.text)) for _, i in report.items()])
         out.append(Check(fmt, "every item's text in full", not lost, _describe(lost, "text missing or changed") if lost else ""))
     return out
 
@@ -155,12 +180,13 @@ def _check_workbook(report: Report, book) -> list[Check]:  # type: ignore[no-unt
             by_id[str(row[col_id])] = row
             order.append(str(row[col_id]))
     expected = [i.id for _, i in report.items()]
+    known = set(expected)
     missing = [i for i in expected if i not in by_id]
-    extra = [i for i in order if i not in set(expected)]
+    extra = [i for i in order if i not in known]
     checks.append(Check("xlsx", "same item ids", not missing and not extra,
                         "; ".join(x for x in (_describe(missing, "missing rows") if missing else "",
                                               _describe(extra, "unknown ids") if extra else "") if x)))
-    checks.append(Check("xlsx", "items in source order", [i for i in order if i in set(expected)] == [i for i in expected if i in by_id]))
+    checks.append(Check("xlsx", "items in source order", [i for i in order if i in known] == [i for i in expected if i in by_id]))
     if col_text is not None:
         long_texts = _long_texts(book)
         def cell_text(item_id: str) -> str:
@@ -257,7 +283,9 @@ def check_pdf(report: Report, path: Path, options: dict) -> list[Check]:
         if all(c.ok for c in checks):
             break
     if full and not all(c.ok for c in checks):  # an item may read back whole in one reader only
-        lost = [f"item {i.id} {i.title}" for _, i in report.items() if not any(squash(i.text) in t for t in texts)]
+        needles = [(f"item {i.id} {i.title}", squash(i.text)) for _, i in report.items()]
+        lost_in = [set(_not_found(t, needles)) for t in texts]
+        lost = [label for label, _ in needles if all(label in lost_here for lost_here in lost_in)]
         checks[-1] = Check("pdf", "every item's text in full", not lost, _describe(lost, "text missing or changed") if lost else "")
     outline = reader.outline
     deps: list[tuple[str, int]] = []
@@ -267,7 +295,8 @@ def check_pdf(report: Report, path: Path, options: dict) -> list[Check]:
         children = outline[index + 1] if index + 1 < len(outline) and isinstance(outline[index + 1], list) else []
         deps.append((str(entry.title), len(children)))
     wanted = [(d.display_name, len(d.items)) for d in report.departments]
-    got = [(t, n) for t, n in deps if any(squash(name) in squash(t) for name, _ in wanted)]
+    named = _containing([squash(t) for t, _ in deps], [squash(name) for name, _ in wanted])
+    got = [entry for entry, has_name in zip(deps, named) if has_name]
     ok = len(got) == len(wanted) and all(squash(w[0]) in squash(g[0]) and w[1] == g[1] for w, g in zip(wanted, got))
     checks.append(Check("pdf", "bookmarks: a department each, its items beneath", ok,
                         "" if ok else f"expected {len(wanted)} departments / {report.item_count} items, found {len(got)} / {sum(n for _, n in got)}"))
