@@ -732,11 +732,26 @@ def extract_item_facts(text: str, year: int | None) -> tuple[Fact, ...]:
 
 def _updated(model: _M, field: str, value: object) -> _M:
     """``model`` with one field replaced: what pydantic's ``model_copy(update=...)`` does for a
-    model without extra fields, without building the update mapping (a quarter faster)."""
-    copied = model.__copy__()
-    copied.__dict__[field] = value
-    copied.__pydantic_fields_set__.add(field)
+    model without extra fields or private attributes, setting the four slots of the copy
+    directly (a third of the time of ``__copy__``, which copies each through ``copy.copy``)."""
+    if model.__pydantic_extra__ is not None or model.__pydantic_private__ is not None:
+        copied = model.__copy__()
+        copied.__dict__[field] = value
+        copied.__pydantic_fields_set__.add(field)
+        return copied
+    values = model.__dict__.copy()
+    values[field] = value
+    copied = _new(type(model))
+    _SET_DICT(copied, values)
+    _SET_FIELDS_SET(copied, model.__pydantic_fields_set__ | {field})
+    _SET_EXTRA(copied, None)
+    _SET_PRIVATE(copied, None)
     return copied
+
+
+_SET_DICT, _SET_FIELDS_SET, _SET_EXTRA, _SET_PRIVATE = (
+    BaseModel.__dict__[name].__set__
+    for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
 
 
 _M = TypeVar("_M", bound=BaseModel)
