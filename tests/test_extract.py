@@ -537,3 +537,35 @@ def test_extract_facts_copies_as_model_copy_does(tiny_report: Report) -> None:
         assert after == before.model_copy(update={"facts": after.facts})
         assert after.model_fields_set == fields | {"facts"}
         assert before.facts == () and before.model_fields_set == fields  # the input is left alone
+
+
+# --------------------------------------------------------------------------- fast paths against the plain way
+
+_QUOTE_ALPHABET = st.sampled_from(list('“”《》「」『』〈〉"ab3个') + ["x" * 41])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_QUOTE_ALPHABET, max_size=30).map("".join))
+def test_quote_pairs_regex_finds_what_the_stack_pairing_finds(text: str) -> None:
+    from reportexport import extract as x
+
+    idioms = [m.span() for m in x._IDIOM_RX.finditer(text)]
+    assert x._protected_spans(text) == x._quote_spans(text) + idioms
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ALPHABET, max_size=60).map("".join))
+def test_facts_are_in_the_full_sort_order(text: str) -> None:
+    order = {"recognition": 0, "metric": 1, "date": 2}
+    facts = list(extract_item_facts(text, 2023))
+    assert facts == sorted(facts, key=lambda f: (f.start, order[f.kind], -f.end))
+
+
+def test_fact_order_on_corpus_lines() -> None:
+    order = {"recognition": 0, "metric": 1, "date": 2}
+    texts = [line for line in SAMPLE_TXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for path in sorted((REPO.parent / "shared" / "corpus").glob("*.txt")):
+        texts += [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for text in texts:
+        facts = list(extract_item_facts(text, 2023))
+        assert facts == sorted(facts, key=lambda f: (f.start, order[f.kind], -f.end)), text

@@ -72,6 +72,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
+from operator import attrgetter
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -254,6 +255,13 @@ _IDIOM_RX = re.compile(
 _QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "〈": "〉", '"': '"'}
 _QUOTE_CHAR_RX = re.compile('[“”《》「」『』〈〉"]')
 _MAX_NAME = 40  # a quoted stretch longer than this is speech, not a name
+_QUOTE_CHARS = "“”《》「」『』〈〉\""
+# An opener, no quote char, its closer; or any other quote char alone.  When every token is a
+# pair, pairing the quote chars on a stack (_quote_spans) finds exactly these pairs.  Each
+# alternative starts with a literal, so sre skips to the quote chars in C.
+_QUOTE_TOKEN_RX = re.compile(
+    "|".join(f"{o}[^{_QUOTE_CHARS}]*{c}" for o, c in _QUOTES.items()) + "|" + "|".join(_QUOTE_CHARS)
+)
 
 # --------------------------------------------------------------------------- date grammar
 
@@ -408,6 +416,21 @@ def _recognition(raw: str, start: int, end: int, type_: RecognitionType, by: str
 def _protected_spans(text: str) -> list[tuple[int, int]]:
     """Spans of quoted names and book titles (quotes included) and of idioms."""
     spans: list[tuple[int, int]] = []
+    for m in _QUOTE_TOKEN_RX.finditer(text):
+        start, end = m.span()
+        if end - start == 1:  # a quote char outside a simple pair: nested or unbalanced
+            spans = _quote_spans(text)
+            break
+        if end - start <= _MAX_NAME + 2:
+            spans.append((start, end))
+    spans.extend(m.span() for m in _IDIOM_RX.finditer(text))
+    return spans
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted names, pairing the quote chars on a stack (for nested or unbalanced
+    quotes; :func:`_protected_spans` finds simple pairs with one regex)."""
+    spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     for q in _QUOTE_CHAR_RX.finditer(text):
         i = q.start()
@@ -418,7 +441,6 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((at, i + 1))
         elif ch in _QUOTES:
             stack.append((ch, i))
-    spans.extend(m.span() for m in _IDIOM_RX.finditer(text))
     return spans
 
 
@@ -471,7 +493,13 @@ def _metric_value(num: str, mag: str | None, unit: str) -> int | float:
     Worked out on integers (``9378.72`` is 937872 hundredths), so the one rounding is that of
     the final division, the same as rounding the exact decimal result to a float.
     """
-    if num[0] in _ARABIC_FIRST:
+    if num.isascii():  # the usual case: no full-width digits to translate
+        if "." in num:
+            whole, _dot, fraction = num.partition(".")
+            numerator, denominator = int(whole + fraction), 10 ** len(fraction)
+        else:
+            numerator, denominator = int(num), 1
+    elif num[0] in _ARABIC_FIRST:
         whole, _dot, fraction = num.translate(_FULLWIDTH).partition(".")
         numerator = int(whole + fraction)
         denominator = 10 ** len(fraction)
@@ -713,7 +741,10 @@ def _drop_contained(recs: list[Recognition]) -> list[Recognition]:
     return kept
 
 
-_KIND_ORDER = {"recognition": 0, "metric": 1, "date": 2}
+# Facts are sorted by start only, stably: recognitions come first in the list (sorted by
+# start, longest first, when there are several) and a metric and a date never share a start,
+# so ties keep the order (start, recognition < metric < date, longest first).
+_START = attrgetter("start")
 
 
 def extract_item_facts(text: str, year: int | None) -> tuple[Fact, ...]:
@@ -726,7 +757,7 @@ def extract_item_facts(text: str, year: int | None) -> tuple[Fact, ...]:
     dates = _dates(text, year, starts) if starts else []
     metrics = _metrics(text, [(d.start, d.end) for d in dates] + _protected_spans(text), starts) if starts else []
     facts: list[Fact] = [*_recognitions(text), *metrics, *dates]
-    facts.sort(key=lambda f: (f.start, _KIND_ORDER[f.kind], -f.end))
+    facts.sort(key=_START)
     return tuple(facts)
 
 
