@@ -569,3 +569,17 @@ def test_fact_order_on_corpus_lines() -> None:
     for text in texts:
         facts = list(extract_item_facts(text, 2023))
         assert facts == sorted(facts, key=lambda f: (f.start, order[f.kind], -f.end)), text
+
+
+_IDIOM_ALPHABET = st.one_of(
+    st.sampled_from(list("0123456789.至-万亿千百十一两三四五个项人次元年月级“”")),
+    st.sampled_from(["千家万户", "亿万", "两个一百年", "两个毫不动摇", "三大攻坚战", "一举两得", "近", "超过", "3万元至5万元"]),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_IDIOM_ALPHABET, max_size=25).map("".join))
+def test_idioms_marked_on_demand_block_what_all_idioms_block(text: str) -> None:
+    facts = extract_item_facts(text, 2023)
+    got = sorted((f.kind, f.start, f.end) for f in facts if f.kind in ("date", "metric"))
+    assert got == _reference_facts(text, 2023)

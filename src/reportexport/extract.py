@@ -244,14 +244,17 @@ _RANGE_RX = re.compile(
 _CLASS_AFTER_RX = re.compile(rf"{_UNIT_RX}?级")
 
 # Fixed phrases whose numerals are not counts.
-_IDIOM_RX = re.compile(
+_IDIOMS = (
     "千家万户|千方百计|千军万马|千辛万苦|千差万别|千变万化|万众一心|万无一失|亿万|百花齐放|百家争鸣|"
     "百尺竿头|百年大计|四面八方|五湖四海|三令五申|三番五次|三番两次|接二连三|一心一意|一举两得|两全其美|"
     "十全十美|十拿九稳|五花八门|四通八达|七上八下|九牛一毛|万家灯火|万人空巷|三心二意|百发百中|"
     # fixed political formulae and terms whose numerals are not counts
     "八项规定|三次产业|两个大局|两个确立|两个维护|两个毫不动摇|两个结合|四个意识|四个自信|四个全面|"
     "五位一体|三大攻坚战|两个一百年"
-)
+).split("|")
+_IDIOM_RX = re.compile("|".join(_IDIOMS))
+# An idiom overlapping [a, b) lies inside [a - _IDIOM_REACH, b + _IDIOM_REACH).
+_IDIOM_REACH = max(map(len, _IDIOMS)) - 1
 _QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "〈": "〉", '"': '"'}
 _QUOTE_CHAR_RX = re.compile('[“”《》「」『』〈〉"]')
 _MAX_NAME = 40  # a quoted stretch longer than this is speech, not a name
@@ -415,6 +418,15 @@ def _recognition(raw: str, start: int, end: int, type_: RecognitionType, by: str
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
     """Spans of quoted names and book titles (quotes included) and of idioms."""
+    return _name_spans(text) + _idiom_spans(text)
+
+
+def _idiom_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _IDIOM_RX.finditer(text)]
+
+
+def _name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted names and book titles, quotes included."""
     spans: list[tuple[int, int]] = []
     for m in _QUOTE_TOKEN_RX.finditer(text):
         start, end = m.span()
@@ -423,13 +435,12 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
             break
         if end - start <= _MAX_NAME + 2:
             spans.append((start, end))
-    spans.extend(m.span() for m in _IDIOM_RX.finditer(text))
     return spans
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     """Spans of quoted names, pairing the quote chars on a stack (for nested or unbalanced
-    quotes; :func:`_protected_spans` finds simple pairs with one regex)."""
+    quotes; :func:`_name_spans` finds simple pairs with one regex)."""
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     for q in _QUOTE_CHAR_RX.finditer(text):
@@ -564,21 +575,25 @@ _ONE = 1  # a taken character in the mask of _metrics
 def _metrics(
     text: str, taken_spans: list[tuple[int, int]], starts: list[tuple[int, int | None]]
 ) -> list[Metric]:
-    """Ranges first, then single figures; none overlapping ``taken_spans`` (dates, names) or
-    each other.  ``starts`` are the number starts of ``text`` (``_NUM_START_RX``).
+    """Ranges first, then single figures; none overlapping ``taken_spans`` (dates, names),
+    idioms or each other.  ``starts`` are the number starts of ``text`` (``_NUM_START_RX``).
 
     Single figures are what ``_METRIC_RX.search`` finds from the start, retrying one character
     further after a match that is not a metric: it is tried at each number start and at the
     prefix characters just before it, in text order.  Taken characters are marked in a byte
-    mask so that the overlap test is one ``find``.
+    mask so that the overlap test is one ``find``.  Idioms are rare: they are marked only when
+    a figure to keep has one near it (:func:`_mark_idioms`), not searched for in every text.
     """
     out: list[Metric] = []
     mask = bytearray(len(text))
     for a, b in taken_spans:
         mask[a:b] = b"\x01" * (b - a)
+    idioms = False  # whether the idioms are marked
     if _RANGE_HINT_RX.search(text):
         for m in _RANGE_RX.finditer(text):
             start, end = m.span()
+            if mask.find(_ONE, start, end) < 0 and not idioms:
+                idioms = _mark_idioms(text, mask, start, end)
             if mask.find(_ONE, start, end) >= 0:
                 continue
             metric = _range_metric(m)
@@ -595,6 +610,8 @@ def _metrics(
         while p <= n:
             if (p == n or text[p] in _PRE_FIRST) and (m := match(text, p)) is not None:
                 end = m.end()
+                if mask.find(_ONE, p, end) < 0 and not idioms:
+                    idioms = _mark_idioms(text, mask, p, end)
                 if mask.find(_ONE, p, end) < 0 and not (classes and _CLASS_AFTER_RX.match(text, end)):
                     metric = _single_metric(m)
                     if metric is not None:
@@ -605,6 +622,16 @@ def _metrics(
             p += 1
         pos = p
     return out
+
+
+def _mark_idioms(text: str, mask: bytearray, a: int, b: int) -> bool:
+    """Mark every idiom of ``text`` in ``mask`` when one may overlap ``[a, b)``; whether they are
+    marked.  A window search that finds none proves no idiom of the full search overlaps."""
+    if _IDIOM_RX.search(text, max(0, a - _IDIOM_REACH), b + _IDIOM_REACH) is None:
+        return False
+    for start, end in _idiom_spans(text):
+        mask[start:end] = b"\x01" * (end - start)
+    return True
 
 
 def _visit(clause: str) -> re.Match[str] | None:
@@ -755,7 +782,7 @@ def extract_item_facts(text: str, year: int | None) -> tuple[Fact, ...]:
     # (offset, 1 when a prefix character is near else None): ``lastindex`` is the ``pre`` group
     starts = [(m.start(), m.lastindex) for m in _NUM_START_RX.finditer(text)]
     dates = _dates(text, year, starts) if starts else []
-    metrics = _metrics(text, [(d.start, d.end) for d in dates] + _protected_spans(text), starts) if starts else []
+    metrics = _metrics(text, [(d.start, d.end) for d in dates] + _name_spans(text), starts) if starts else []
     facts: list[Fact] = [*_recognitions(text), *metrics, *dates]
     facts.sort(key=_START)
     return tuple(facts)
