@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -22,6 +22,7 @@ from ...figures import item_recognitions
 from ...model import Department, Metric, Recognition, RecognitionType, Report, WorkItem
 from .fontsetup import PdfFonts
 from .paragraph import REPLACEMENT, CJKParagraph, FontBook, Span, TextStyle
+from .summary import DepartmentFigures, DigestSummary
 
 INK = HexColor("#1a1a1a")
 MUTED = HexColor("#5b5b5b")
@@ -115,13 +116,6 @@ def department_title(dep: Department, continued_name: str | None) -> str:
     return f"{dep.label}{dep.display_name}" if dep.label else dep.display_name
 
 
-def short_department_name(dep: Department, continued_name: str | None) -> str:
-    """Name for the chart and the overview table (no numeral)."""
-    if dep.continued and not dep.name:
-        return continued_name or dep.display_name
-    return dep.display_name
-
-
 def first_sentence_end(text: str, start: int) -> int:
     """Offset just after the first sentence of ``text[start:]`` (the whole rest when none ends)."""
     m = _SENTENCE_END.search(text, start)
@@ -168,17 +162,24 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 
 class DigestBuilder:
-    """Builds the list of flowables for one report."""
+    """Builds the list of flowables for one report.
+
+    ``report`` gives the title, source and the text around the departments; the cover and
+    the overview table are drawn from ``summary`` (see :mod:`.summary`), and the departments
+    come from ``departments``, one at a time: ``report.departments`` or a stream of them
+    (``report`` may then have none)."""
 
     def __init__(self, report: Report, fonts: PdfFonts, styles: Styles, options: DigestOptions,
-                 frame_width: float) -> None:
+                 frame_width: float, summary: DigestSummary, departments: Iterable[Department]) -> None:
         self.report = report
         self.fonts = fonts
         self.book: FontBook = fonts.book
         self.st = styles
         self.opt = options
         self.width = frame_width
-        self.has_facts = any(item.facts for _, item in report.items())
+        self.summary = summary
+        self.departments = departments
+        self.has_facts = summary.has_facts
         self._keys: set[str] = set()
 
     # -------------------------------------------------------------- utilities
@@ -207,7 +208,7 @@ class DigestBuilder:
             for text in self.report.preamble.split("\n"):
                 if text.strip():
                     yield self.para(text.strip(), self.st.body, context="preamble")
-        for n, dep in enumerate(self.report.departments, 1):
+        for n, dep in enumerate(self.departments, 1):
             yield from self.department(n, dep)
         if self.opt.full and self.report.trailer.strip():
             for text in self.report.trailer.split("\n"):
@@ -242,7 +243,7 @@ class DigestBuilder:
         flow.append(Spacer(1, 20))
         deps = self.chart_departments()
         caption = "各部门（单位）重点工作事项数"
-        if len(deps) < len(r.departments):
+        if len(deps) < len(self.summary.departments):
             caption += f"（事项最多的{len(deps)}个）"
         flow.append(self.para(caption, st.section.derive(align="center", space_before=0), context="chart"))
         flow.append(self.chart(deps))
@@ -250,17 +251,11 @@ class DigestBuilder:
 
     def figure_values(self) -> list[tuple[str, str]]:
         """(value, label) pairs of the overview figures."""
-        r = self.report
-        values = [(str(len(r.departments)), "部门（单位）"), (str(r.item_count), "重点工作事项")]
+        s = self.summary
+        values = [(str(len(s.departments)), "部门（单位）"), (str(s.item_count), "重点工作事项")]
         if self.has_facts:
-            items = [i for _, i in r.items()]
-            endorsed = sum(len(_recognitions(i, RecognitionType.endorsement)) for i in items)
-            awards = sum(len(_recognitions(i, RecognitionType.award)) for i in items)
-            others = sum(len(_recognitions(i, RecognitionType.selection, RecognitionType.publication,
-                                           RecognitionType.ranking)) for i in items)
-            metrics = sum(len(_metrics(i)) for i in items)
-            values += [(str(endorsed), "批示肯定"), (str(awards), "获奖"), (str(others), "入选刊发"),
-                       (str(metrics), "关键数据")]
+            values += [(str(s.endorsed), "批示肯定"), (str(s.awards), "获奖"), (str(s.others), "入选刊发"),
+                       (str(s.metrics), "关键数据")]
         return values
 
     def figures(self) -> Table:
@@ -292,24 +287,23 @@ class DigestBuilder:
                 out.append(REPLACEMENT)
         return "".join(out)
 
-    def chart_departments(self) -> list[Department]:
+    def chart_departments(self) -> list[DepartmentFigures]:
         """The departments charted: all, or the :data:`MAX_CHART_BARS` with most items (in order)."""
-        deps = list(self.report.departments)
+        deps = list(self.summary.departments)
         if len(deps) <= MAX_CHART_BARS:
             return deps
-        ranked = sorted(range(len(deps)), key=lambda k: (-len(deps[k].items), k))[:MAX_CHART_BARS]
+        ranked = sorted(range(len(deps)), key=lambda k: (-deps[k].items, k))[:MAX_CHART_BARS]
         return [deps[k] for k in sorted(ranked)]
 
-    def chart(self, deps: Sequence[Department]) -> Drawing:
+    def chart(self, deps: Sequence[DepartmentFigures]) -> Drawing:
         """Horizontal bars: items (and endorsements/awards when facts exist) per department."""
         hei = self.fonts["hei"]
-        names = [self.chart_label(short_department_name(d, self.opt.continued_name), hei, "chart") for d in deps]
-        items = [len(d.items) for d in deps]
+        names = [self.chart_label(d.short_name, hei, "chart") for d in deps]
+        items = [d.items for d in deps]
         data = [items[::-1]]
         series = ["事项"]
         if self.has_facts:
-            praised = [sum(len(_recognitions(i, RecognitionType.endorsement, RecognitionType.award)) for i in d.items)
-                       for d in deps]
+            praised = [d.praised for d in deps]
             data.append(praised[::-1])
             series.append("批示肯定与获奖")
         size = 8.5
@@ -374,22 +368,17 @@ class DigestBuilder:
             head = ["序号", "部门（单位）", "事项", "批示肯定", "获奖", "关键数据"]
             widths = [0.09, 0.43, 0.12, 0.12, 0.12, 0.12]
         rows = [[self.para(h, st.cell_head, context="table") for h in head]]
-        for n, dep in enumerate(self.report.departments, 1):
-            name = short_department_name(dep, self.opt.continued_name)
+        for n, dep in enumerate(self.summary.departments, 1):
             cells: list[Flowable] = [
                 self.para(str(n), st.cell.derive(align="center"), context="table"),
-                self.para(name, st.cell, context="table"),
-                self.para(str(len(dep.items)), st.cell.derive(align="center"), context="table"),
+                self.para(dep.short_name, st.cell, context="table"),
+                self.para(str(dep.items), st.cell.derive(align="center"), context="table"),
             ]
             if self.has_facts:
-                endorsed = sum(len(_recognitions(i, RecognitionType.endorsement)) for i in dep.items)
-                awards = sum(len(_recognitions(i, RecognitionType.award)) for i in dep.items)
-                metrics = sum(len(_metrics(i)) for i in dep.items)
                 cells += [self.para(str(v), st.cell.derive(align="center"), context="table")
-                          for v in (endorsed, awards, metrics)]
+                          for v in (dep.endorsed, dep.awards, dep.metrics)]
             else:
-                titles = "；".join(item.title for item in dep.items)
-                cells.append(self.para(titles, st.cell.derive(align="justify"), context=dep.id))
+                cells.append(self.para(dep.titles, st.cell.derive(align="justify"), context=dep.id))
             rows.append(cells)
         table = Table(rows, colWidths=[w * self.width for w in widths], repeatRows=1)
         table.setStyle(TableStyle([

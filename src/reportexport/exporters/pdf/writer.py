@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,14 +13,16 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFPage, PDFStream, PDFZ
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-from ...errors import OutputError, StrictModeError
-from ...model import Diagnostic, Report, Severity
+from ...errors import OutputError
+from ...model import Department, Diagnostic, Report
 from .. import ExportOptions
 from .digest import MUTED, RULE, DigestBuilder, DigestOptions, LazyStory, make_styles
 from .fontsetup import PdfFonts, load_fonts
+from .glyphs import glyph_warnings, missing_glyph_warnings
 from .paragraph import CJKParagraph
+from .summary import DigestSummary, digest_summary
 
-__all__ = ["PAGE_MARGINS", "missing_glyph_warnings", "write_digest"]
+__all__ = ["PAGE_MARGINS", "glyph_warnings", "missing_glyph_warnings", "write_digest", "write_digest_parts"]
 
 #: (left = binding side, right, top, bottom) in points.
 PAGE_MARGINS = (28 * mm, 22 * mm, 28 * mm, 24 * mm)
@@ -116,20 +118,31 @@ class _DigestTemplate(BaseDocTemplate):
 
 def write_digest(report: Report, path: Path, options: ExportOptions) -> list[Diagnostic]:
     """Write the digest of ``report`` to ``path``; returns the warnings (characters no font has)."""
+    summary = digest_summary(report, options.settings.document.continued_name)
+    missing = write_digest_parts(report, summary, report.departments, path, options)
+    return glyph_warnings(report, missing, options)
+
+
+def write_digest_parts(report: Report, summary: DigestSummary, departments: Iterable[Department], path: Path,
+                       options: ExportOptions) -> list[tuple[str, str]]:
+    """Write the digest of ``report`` with the cover and overview of ``summary`` and the
+    ``departments`` drawn as they come (``report`` itself may have none: a worker that gets
+    them one at a time).  Returns the (context, character) pairs no font could draw, for
+    :func:`glyph_warnings` in the process that has the whole report."""
     fonts = load_fonts(options)
     styles = make_styles(fonts)
     settings = options.settings
     left, right, _, _ = PAGE_MARGINS
     width = A4[0] - left - right
     digest = DigestOptions(full=options.full, continued_name=settings.document.continued_name)
-    builder = DigestBuilder(report, fonts, styles, digest, width)
+    builder = DigestBuilder(report, fonts, styles, digest, width, summary, departments)
     story = LazyStory(builder.iter_story())
     title = report.title or report.source.name or "工作报告"
     header = CJKParagraph(title, styles.header, fonts.book, context="header")
     keywords = ["重点工作", "全文" if options.full else "摘要"]
     if report.year:
         keywords.append(f"{report.year}年")
-    keywords += [d.name for d in report.departments if d.name]
+    keywords += [d.name for d in summary.departments if d.name]
     doc = _DigestTemplate(
         str(path), fonts, header,
         title=title,
@@ -149,30 +162,4 @@ def write_digest(report: Report, path: Path, options: ExportOptions) -> list[Dia
             doc.build(story, canvasmaker=_canvas_class(fonts["song"]))
     except OSError as exc:
         raise OutputError(f"cannot write the PDF: {exc.strerror or exc}", path=str(path)) from None
-    warnings = missing_glyph_warnings(report, fonts)
-    if options.strict and warnings:
-        first = warnings[0]
-        raise StrictModeError(f"{first.message} [{first.code}] (refused because of --strict)",
-                              path=report.source.path or report.source.name, line=first.line)
-    return warnings
-
-
-def missing_glyph_warnings(report: Report, fonts: PdfFonts) -> list[Diagnostic]:
-    """One warning per (item, character) that no embedded font has."""
-    from ... import fonts as rxfonts
-
-    where = {item.id: item for _, item in report.items()}
-    found = []
-    for context, ch in fonts.book.missing:
-        if rxfonts.is_ignorable(ch):
-            continue
-        item = where.get(context)
-        name = f"事项 {item.id}（{item.label}{item.title[:16]}）" if item else context
-        found.append(Diagnostic(
-            severity=Severity.warning,
-            code="pdf-missing-glyph",
-            message=f"{name}中的字符“{ch}”(U+{ord(ch):04X}) 没有任何已嵌入字体包含，PDF 中印为 □（复制时仍为原字符）",
-            line=item.span.first_line if item and item.span else None,
-            file=(item.span.file if item and item.span else None) or report.source.name,
-        ))
-    return found
+    return list(fonts.book.missing)
