@@ -143,7 +143,8 @@ def test_early_workers_give_the_same_files_and_checks(tmp_path: Path, monkeypatc
     serial.mkdir()
     with early_workers(formats, options, jobs=2, input_bytes=1000, checker=CHECKER) as workers:
         assert (workers is not None) == can_fork()
-        worker_pid = workers.submit(os.getpid).result() if workers is not None else os.getpid()
+        assert workers is None or not workers.outboxes  # a small report is sent whole
+        worker_pid = workers.pool.submit(os.getpid).result() if workers is not None else os.getpid()
         report = load_report([])
         got = export_all(report, early, formats, options, jobs=2, checker=CHECKER, workers=workers)
     # the PDF, the slowest format, was written by the worker forked before the report was read
@@ -158,12 +159,15 @@ def test_early_workers_give_the_same_files_and_checks(tmp_path: Path, monkeypatc
     assert {c.fmt for c in got["checks"]} == {"docx", "xlsx", "pdf"} and all(c.ok for c in got["checks"])
 
 
-def test_large_inputs_get_no_early_workers() -> None:
-    from reportexport.api import EARLY_WORKERS_BYTES, early_workers
+def test_large_inputs_get_early_workers_only_for_formats_that_stream() -> None:
+    from reportexport.api import EARLY_WORKERS_BYTES, can_fork, early_workers
     from reportexport.exporters import ExportOptions
 
-    with early_workers(["docx", "pdf"], ExportOptions(), jobs=2, input_bytes=EARLY_WORKERS_BYTES + 1) as workers:
-        assert workers is None  # forked after reading instead, sharing the report's pages
+    large = EARLY_WORKERS_BYTES + 1
+    with early_workers(["docx", "pdf"], ExportOptions(), jobs=2, input_bytes=large) as workers:
+        assert (workers is not None and list(workers.outboxes) == ["pdf"]) == can_fork()
+    with early_workers(["docx", "xlsx"], ExportOptions(), jobs=2, input_bytes=large) as workers:
+        assert workers is None  # xlsx does not stream: forked after reading, sharing the report's pages
     with early_workers(["docx", "pdf"], ExportOptions(), jobs=1, input_bytes=10) as workers:
         assert workers is None  # one process: nothing to start
 
@@ -195,7 +199,7 @@ def test_a_department_bookmarked_twice_fails_the_bookmark_check(tmp_path: Path, 
     pdf = tmp_path / "digest.pdf"
     export(sample_report, "pdf", pdf)
     writer = PdfWriter(clone_from=PdfReader(str(pdf)))
-    writer.add_outline_item(sample_report.departments[3].display_name, 0)
+    writer.add_outline_item(title=sample_report.departments[3].display_name, page_number=0)
     writer.write(str(pdf))
     bookmarks = [c for c in check_pdf(sample_report, pdf, {}) if c.name.startswith("bookmarks")]
     assert bookmarks and not bookmarks[0].ok

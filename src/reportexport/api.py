@@ -7,19 +7,22 @@
 
 from __future__ import annotations
 
-import os
 import contextlib
 import gc
+import os
+import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from .config import Settings
 from .errors import InputError, OutputError, StrictModeError
-from .model import Diagnostic, Report, Severity
+from .model import Department, Diagnostic, Report, Severity
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
+    from multiprocessing.connection import Connection
 
 DEFAULT_OUT = Path("out")
 
@@ -214,40 +217,91 @@ def _plan(formats: Sequence[str], jobs: int | None) -> tuple[list[str], list[str
 EARLY_WORKERS_BYTES = 1 << 20
 
 
+@dataclass
+class EarlyWorkers:
+    """Export workers forked before the report was read (:func:`early_workers`).
+
+    With ``outboxes`` empty, the report is sent whole to ``pool``'s workers.  Otherwise each
+    format of ``outboxes`` is written by a worker that gets the report a department at a
+    time through its pipe (see :func:`_feed`), so that no worker holds the whole report."""
+
+    pool: Executor
+    #: The write end of each streamed format's pipe.
+    outboxes: dict[str, Connection] = field(default_factory=dict)
+
+
 @contextlib.contextmanager
 def early_workers(formats: Sequence[str], options: object, jobs: int | None = None, input_bytes: int = 0,
-                  checker: Checker | None = None) -> Iterator[Executor | None]:
+                  checker: Checker | None = None) -> Iterator[EarlyWorkers | None]:
     """Export workers forked now, before the report is read, for ``export_all(workers=...)``.
 
     While this process reads the report, each worker imports its exporters' libraries and
     loads their resources (an exporter's optional ``warm(options)``, e.g. the PDF fonts, and
-    the ``checker``'s ``warm(format)``), so a small report's slowest format starts at once
-    when the report arrives (pickled; it is small).  Yields None where this does not pay:
-    one core or one format, no ``fork``, or an input over :data:`EARLY_WORKERS_BYTES`, whose
-    workers are better forked after reading, sharing the report's pages (``export_all``
-    does that by itself).
+    the ``checker``'s ``warm(format)``), so that the slowest format starts at once when the
+    report arrives.  A small report (up to :data:`EARLY_WORKERS_BYTES` of input) is sent
+    whole, pickled.  A larger one is streamed, a department at a time, to the workers of the
+    formats that can write that way (:func:`reportexport.exporters.streams`, e.g. the PDF
+    digest): a worker forked after reading would share the report's pages only until it
+    touches them, and then hold a second copy of it.  Its other formats get workers forked
+    after reading (``export_all`` does that by itself).
+
+    Yields None where this does not pay: one core or one format, no ``fork``, or a large
+    input none of whose remote formats streams.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from .exporters import get_exporter, streams
+
     remote, _ = _plan(formats, jobs)
-    if not remote or not can_fork() or input_bytes > EARLY_WORKERS_BYTES:
+    if not remote or not can_fork():
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=len(remote), mp_context=multiprocessing.get_context("fork"),
-                               initializer=_warm, initargs=(tuple(remote), options, checker))
-    pool.submit(int)  # fork the workers now
+    context = multiprocessing.get_context("fork")
+    if input_bytes <= EARLY_WORKERS_BYTES:
+        pool = ProcessPoolExecutor(max_workers=len(remote), mp_context=context,
+                                   initializer=_warm, initargs=(tuple(remote), options, checker))
+        pool.submit(int)  # fork the workers now
+        workers = EarlyWorkers(pool)
+    else:
+        streamed = [name for name in remote if streams(get_exporter(name))]
+        if not streamed:
+            yield None
+            return
+        pipes = {name: context.Pipe(duplex=False) for name in streamed}
+        _STREAM_INBOXES.update({name: inbox for name, (inbox, _) in pipes.items()})
+        outboxes = {name: outbox for name, (_, outbox) in pipes.items()}
+        pool = ProcessPoolExecutor(max_workers=len(streamed), mp_context=context, initializer=_warm,
+                                   initargs=(tuple(streamed), options, None, tuple(outboxes.values())))
+        try:
+            pool.submit(int)  # fork the workers now, each with every pipe
+        finally:
+            for name, (inbox, _) in pipes.items():
+                inbox.close()  # this process only writes
+                _STREAM_INBOXES.pop(name, None)
+        workers = EarlyWorkers(pool, outboxes)
     try:
-        yield pool
+        yield workers
     finally:
-        pool.shutdown(wait=True)
+        for outbox in workers.outboxes.values():
+            outbox.close()  # a worker still waiting for departments stops (EOFError)
+        workers.pool.shutdown(wait=True)
 
 
-def _warm(formats: Sequence[str], options: object, checker: Checker | None) -> None:
-    """Worker initializer: let each exporter (and the checker) import and load what it needs.
-    A failure here is left for the export itself to report."""
+#: In a streaming worker (forked by :func:`early_workers`): the read end of each streamed format's pipe.
+_STREAM_INBOXES: dict[str, Connection] = {}
+
+
+def _warm(formats: Sequence[str], options: object, checker: Checker | None,
+          outboxes: Sequence[Connection] = ()) -> None:
+    """Worker initializer: close the write ends of the streaming pipes inherited from the
+    parent (so that a pipe reports its end when the parent closes it), then let each
+    exporter (and the checker) import and load what it needs.  A failure here is left for
+    the export itself to report."""
     from .exporters import get_exporter
 
+    for outbox in outboxes:
+        outbox.close()
     for name in formats:
         try:
             warm = getattr(get_exporter(name), "warm", None)
@@ -261,7 +315,7 @@ def _warm(formats: Sequence[str], options: object, checker: Checker | None) -> N
 
 def export_all(report: Report, folder: Path, formats: Sequence[str], options: object | None = None,
                inputs: Sequence[Path] = (), jobs: int | None = None, checker: Checker | None = None,
-               workers: Executor | None = None) -> dict:
+               workers: EarlyWorkers | None = None) -> dict:
     """Write every format of ``report`` into ``folder`` plus ``<stem>.manifest.json``; returns the manifest.
 
     All or nothing: every file is staged under a hidden name first and the files are renamed
@@ -333,42 +387,63 @@ def export_all(report: Report, folder: Path, formats: Sequence[str], options: ob
 
 
 def _export_parallel(report: Report, targets: dict[str, Path], options: object, remote: list[str], local: list[str],
-                     checker: Checker | None, pool: Executor | None = None,
+                     checker: Checker | None, early: EarlyWorkers | None = None,
                      ) -> tuple[dict[str, Path], list[Diagnostic], dict[str, list]]:
     """The ``remote`` formats in processes of their own, the ``local`` ones here meanwhile.
 
-    With ``pool`` (:func:`early_workers`) the report is sent to its workers.  Otherwise,
-    where processes can be forked (Linux), workers are forked now and inherit the report: its
-    pages are shared copy-on-write until touched, and nothing is serialised; the collector's
-    generations are frozen first, so that no collection in either process walks (and
-    copies) the report's pages.  Elsewhere a worker gets the report as JSON and validates
-    its own copy.  Exporter libraries are imported by the process that uses them.
+    With ``early`` workers (:func:`early_workers`) the report is sent to them: whole, or a
+    department at a time to the formats of ``early.outboxes``, by a thread of this process
+    (:func:`_feed`); such a format's warnings and read-back are done here, where the report
+    is.  The remaining remote formats get workers now: where processes can be forked
+    (Linux), forked workers inherit the report: its pages are shared copy-on-write until
+    touched, and nothing is serialised; the collector's generations are frozen first (also
+    when streaming), so that no collection in either process walks (and copies) the
+    report's pages.  Elsewhere
+    a worker gets the report as JSON and validates its own copy.  Exporter libraries are
+    imported by the process that uses them.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from .exporters import get_exporter
     from .io import discard
 
     global _SHARED_REPORT
+    streamed = {name: box for name, box in early.outboxes.items() if name in remote} if early is not None else {}
+    others = [name for name in remote if name not in streamed]
+    sent = early.pool if early is not None and not streamed else None
     staged: dict[str, Path] = {}
     found: list[Diagnostic] = []
     checks: dict[str, list] = {}
     errors: list[BaseException] = []
-    fork = pool is None and can_fork()
+    fork = bool(others) and sent is None and can_fork()
+    freeze = fork or bool(streamed)  # the report outlives every collection until the exports end
     if fork:
         _SHARED_REPORT = report
+    if freeze:
         gc.freeze()
+    stop = threading.Event()
+    feeders: list[threading.Thread] = []
     try:
         with contextlib.ExitStack() as stack:
-            if pool is None:
-                context = multiprocessing.get_context("fork" if fork else None)
-                pool = stack.enter_context(ProcessPoolExecutor(max_workers=len(remote), mp_context=context))
-                source: Report | str | None = None if fork else report.model_dump_json()
-            else:
-                source = report
-            futures = {name: pool.submit(_stage_one, source, name, targets[name], options, os.getpid(), checker)
-                       for name in remote}
-            del source
+            futures = {}
+            if others:
+                pool = sent
+                if pool is None:
+                    context = multiprocessing.get_context("fork" if fork else None)
+                    pool = stack.enter_context(ProcessPoolExecutor(max_workers=len(others), mp_context=context))
+                source: Report | str | None = report if sent is not None else None if fork else report.model_dump_json()
+                futures = {name: pool.submit(_stage_one, source, name, targets[name], options, os.getpid(), checker)
+                           for name in others}
+                del source
+            for name, outbox in streamed.items():  # after any fork: the feeders are threads
+                assert early is not None
+                summary = get_exporter(name).summarize(report, options)
+                futures[name] = early.pool.submit(_stage_streamed, name, targets[name], options, os.getpid())
+                feeder = threading.Thread(target=_feed, args=(outbox, report, summary, stop),
+                                          name=f"reportexport-feed-{name}", daemon=True)
+                feeder.start()
+                feeders.append(feeder)
             for name in local:
                 try:
                     staged[name], warnings, checks[name] = _stage_here(report, name, targets[name], options,
@@ -379,19 +454,75 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
                     break
             for name in remote:
                 try:
-                    staged[name], warnings, checks[name] = futures[name].result()
-                    found.extend(warnings)
+                    if name in streamed:
+                        staged[name], result = futures[name].result()
+                        found.extend(get_exporter(name).finish(report, result, options))
+                        checks[name] = (checker(report, name, staged[name], _recorded(options), targets[name].name)
+                                        if checker is not None else [])
+                    else:
+                        staged[name], warnings, checks[name] = futures[name].result()
+                        found.extend(warnings)
                 except BaseException as exc:  # noqa: BLE001
                     errors.append(exc)
     finally:
+        stop.set()
+        for feeder in feeders:
+            feeder.join()
         if fork:
             _SHARED_REPORT = None
+        if freeze:
             gc.unfreeze()
     if errors:
         for path in staged.values():
             discard(path)
         raise errors[0]
     return {name: staged[name] for name in targets}, found, checks
+
+
+def _feed(outbox: Connection, report: Report, summary: object, stop: threading.Event) -> None:
+    """Send ``report`` to a streaming worker (:func:`_stage_streamed`): the report without its
+    departments and the exporter's ``summary`` (pickled), then each department as JSON,
+    then an empty message.  The pipe holds little, so this thread waits while the worker
+    draws: the departments are serialised as they are needed, never all at once.  Stops
+    early when ``stop`` is set or the worker has gone (its future tells why)."""
+    try:
+        head = report.model_copy(update={"departments": ()})
+        outbox.send((head.model_dump_json(), summary))
+        for dep in report.departments:
+            if stop.is_set():
+                return
+            outbox.send_bytes(dep.model_dump_json().encode("utf-8"))
+        outbox.send_bytes(b"")
+    except OSError:  # BrokenPipeError: the worker stopped reading
+        pass
+    finally:
+        outbox.close()
+
+
+def _received(inbox: Connection) -> Iterator[Department]:
+    """The departments :func:`_feed` sends, validated one at a time."""
+    while data := inbox.recv_bytes():
+        yield Department.model_validate_json(data)
+
+
+def _stage_streamed(fmt: str, target: Path, options: object, owner: int) -> tuple[Path, object]:
+    """Streaming worker: write ``fmt`` from the departments arriving through its pipe to a
+    staged file (``owner`` commits it); returns (staged path, the exporter's result for
+    its ``finish``)."""
+    from .exporters import get_exporter
+    from .io import staged_path
+
+    inbox = _STREAM_INBOXES[fmt]
+    try:
+        exporter = get_exporter(fmt)
+        head_json, summary = inbox.recv()
+        head = Report.model_validate_json(head_json)
+        box: list[Path] = []
+        with staged_path(target, box, owner=owner) as tmp, gc_paused():
+            result = exporter.export_departments(head, summary, _received(inbox), tmp, options)  # type: ignore[attr-defined]
+        return box[0], result
+    finally:
+        inbox.close()  # the parent's feeder, if still sending, stops
 
 
 #: The report a forked worker of :func:`_export_parallel` inherits (None outside it).

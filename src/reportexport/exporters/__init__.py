@@ -5,6 +5,15 @@ and ``export(report, path, options)`` that writes one file at ``path``.  The CLI
 temporary path next to the target and renames it into place afterwards (see ``io.py``), so
 an exporter never has to care about atomicity.
 
+An exporter may also write a report it gets a department at a time, from a worker process
+that never holds the whole report (``reportexport all`` does this with a large report, see
+``api.early_workers``).  It then has three more methods: ``summarize(report, options)``
+runs where the report is and returns what the file needs before its first department
+(small, picklable); ``export_departments(report, summary, departments, path, options)``
+writes the file in the worker (``report`` without its departments, ``departments`` an
+iterator) and returns a picklable result; ``finish(report, result, options)`` turns that
+result into the export's warnings where the report is (and may refuse, like ``export``).
+
 Exporters are registered in the ``reportexport.exporters`` entry-point group
 (``pyproject.toml``); a third-party package adds a format with one line of its own
 ``pyproject.toml``.  Loading an exporter imports its libraries, so ``import
@@ -85,6 +94,11 @@ class Exporter(Protocol):
     description: ClassVar[str]
 
     def export(self, report: Report, path: Path, options: ExportOptions) -> None: ...
+
+
+def streams(exporter: object) -> bool:
+    """Whether ``exporter`` can write from a stream of departments (see the module docstring)."""
+    return all(callable(getattr(exporter, m, None)) for m in ("summarize", "export_departments", "finish"))
 
 
 @functools.cache

@@ -17,11 +17,15 @@ Characters no embedded font can draw are listed in :attr:`PdfExporter.last_warni
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from ...model import Diagnostic, Report
+from ...model import Department, Diagnostic, Report
 from .. import ExportOptions
+
+if TYPE_CHECKING:
+    from .summary import DigestSummary
 
 __all__ = ["PdfExporter"]
 
@@ -54,3 +58,25 @@ class PdfExporter:
 
         self.last_warnings = []
         self.last_warnings = write_digest(report, Path(path), options)
+
+    # A digest from a stream of departments (see reportexport.exporters): the cover and the
+    # overview table are drawn from the summary, the departments as they arrive.
+    def summarize(self, report: Report, options: ExportOptions) -> DigestSummary:
+        """The numbers of the cover and the overview table (no reportlab needed)."""
+        from .summary import digest_summary
+
+        return digest_summary(report, options.settings.document.continued_name)
+
+    def export_departments(self, report: Report, summary: DigestSummary, departments: Iterable[Department],
+                           path: Path, options: ExportOptions) -> list[tuple[str, str]]:
+        """Write the digest; returns the (context, character) pairs no font could draw."""
+        from .writer import write_digest_parts
+
+        return write_digest_parts(report, summary, departments, Path(path), options)
+
+    def finish(self, report: Report, result: list[tuple[str, str]], options: ExportOptions) -> list[Diagnostic]:
+        """The warnings of :meth:`export_departments`' result (refused with ``--strict``)."""
+        from .glyphs import glyph_warnings
+
+        self.last_warnings = glyph_warnings(report, result, options)
+        return self.last_warnings

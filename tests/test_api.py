@@ -1,0 +1,108 @@
+"""`export_all` with a large input: the PDF worker, forked before the report is read, gets the
+report a department at a time and writes the same file as a single export."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reportexport.api import EARLY_WORKERS_BYTES, can_fork, early_workers, export, export_all
+from reportexport.errors import OutputError, StrictModeError
+from reportexport.exporters import ExportOptions
+from reportexport.exporters.pdf import PdfExporter
+from reportexport.model import Report
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="streaming workers are forked (Linux)")
+
+LARGE = EARLY_WORKERS_BYTES + 1  # the input size that makes early_workers stream
+FORMATS = ["json", "docx", "pdf"]
+
+
+def _streamed_all(report: Report, folder: Path, options: ExportOptions, formats: list[str] = FORMATS,
+                  checker: object | None = None) -> dict:
+    with early_workers(formats, options, jobs=2, input_bytes=LARGE) as workers:
+        assert workers is not None and list(workers.outboxes) == ["pdf"]
+        return export_all(report, folder, formats, options, jobs=2, workers=workers, checker=checker)  # type: ignore[arg-type]
+
+
+def _outside_every_font() -> Report:
+    """A report with a character (U+1F600) that no embedded font has."""
+    from reportexport.api import load_report
+
+    return load_report([Path(__file__).parent / "fixtures" / "bad" / "outside_every_font.txt"])
+
+
+def test_streamed_digest_is_the_single_export_byte_for_byte(tmp_path: Path, sample_report: Report,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    received = tmp_path / "received"  # what the worker got: one line per department, with its pid
+
+    streamed_export = PdfExporter.export_departments
+
+    def recorded(self, head, summary, departments, path, options):  # noqa: ANN001, ANN202
+        def logged():  # noqa: ANN202
+            for dep in departments:
+                with received.open("a") as f:
+                    f.write(f"{os.getpid()} {len(head.departments)} {dep.id}\n")
+                yield dep
+        return streamed_export(self, head, summary, logged(), path, options)
+
+    monkeypatch.setattr(PdfExporter, "export_departments", recorded)  # the forked worker inherits it
+    options = ExportOptions()
+    folder = tmp_path / "all"
+    folder.mkdir()
+    manifest = _streamed_all(sample_report, folder, options)
+    single = tmp_path / "single.pdf"
+    export(sample_report, "pdf", single, options)
+    pdf = folder / next(o["path"] for o in manifest["outputs"] if o["format"] == "pdf")
+    assert pdf.read_bytes() == single.read_bytes()
+    lines = [line.split() for line in received.read_text().splitlines()]
+    # a worker other than this process, holding a report without departments, got each in order
+    assert {pid for pid, _, _ in lines} != {str(os.getpid())} and len({pid for pid, _, _ in lines}) == 1
+    assert {n for _, n, _ in lines} == {"0"}
+    assert [dep_id for _, _, dep_id in lines] == [d.id for d in sample_report.departments]
+
+
+def test_streamed_digest_reports_missing_characters_like_a_single_export(tmp_path: Path) -> None:
+    report = _outside_every_font()
+    exporter = PdfExporter()
+    exporter.export(report, tmp_path / "single.pdf", ExportOptions())
+    assert exporter.last_warnings and {w.code for w in exporter.last_warnings} == {"pdf-missing-glyph"}
+    folder = tmp_path / "all"
+    folder.mkdir()
+    manifest = _streamed_all(report, folder, ExportOptions())
+    assert manifest["export_warnings"] == [str(w) for w in exporter.last_warnings]
+
+
+def test_streamed_digest_refused_by_strict_leaves_every_old_file(tmp_path: Path) -> None:
+    report = _outside_every_font()
+    old = {}
+    for suffix in (".json", ".docx", ".pdf", ".manifest.json"):
+        path = tmp_path / f"outside_every_font{suffix}"
+        path.write_bytes(b"old")
+        old[path] = b"old"
+    with pytest.raises(StrictModeError, match="U\\+1F600"):
+        _streamed_all(report, tmp_path, ExportOptions(strict=True))
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == old
+
+
+def test_a_failing_streaming_worker_stops_the_export_without_hanging(tmp_path: Path, sample_report: Report,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def fails_after_two(self, head, summary, departments, path, options):  # noqa: ANN001, ANN202
+        next(departments)
+        next(departments)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(PdfExporter, "export_departments", fails_after_two)
+    with pytest.raises(OutputError, match="the disk is full"):
+        _streamed_all(sample_report, tmp_path, ExportOptions())
+    assert list(tmp_path.iterdir()) == []  # the other formats' staged files are gone too
+
+
+def test_streamed_digest_is_read_back_where_the_report_is(tmp_path: Path, sample_report: Report) -> None:
+    from reportexport.check import CHECKER
+
+    manifest = _streamed_all(sample_report, tmp_path, ExportOptions(), checker=CHECKER)
+    pdf_checks = [c for c in manifest["checks"] if c.fmt == "pdf"]
+    assert pdf_checks and all(c.ok for c in pdf_checks)
