@@ -592,9 +592,10 @@ def _metrics(
     if _RANGE_HINT_RX.search(text):
         for m in _RANGE_RX.finditer(text):
             start, end = m.span()
-            if mask.find(_ONE, start, end) < 0 and not idioms:
-                idioms = _mark_idioms(text, mask, start, end)
-            if mask.find(_ONE, start, end) >= 0:
+            free = mask.find(_ONE, start, end) < 0
+            if free and not idioms and (idioms := _mark_idioms(text, mask, start, end)):
+                free = mask.find(_ONE, start, end) < 0
+            if not free:
                 continue
             metric = _range_metric(m)
             if metric:
@@ -610,9 +611,10 @@ def _metrics(
         while p <= n:
             if (p == n or text[p] in _PRE_FIRST) and (m := match(text, p)) is not None:
                 end = m.end()
-                if mask.find(_ONE, p, end) < 0 and not idioms:
-                    idioms = _mark_idioms(text, mask, p, end)
-                if mask.find(_ONE, p, end) < 0 and not (classes and _CLASS_AFTER_RX.match(text, end)):
+                free = mask.find(_ONE, p, end) < 0
+                if free and not idioms and (idioms := _mark_idioms(text, mask, p, end)):
+                    free = mask.find(_ONE, p, end) < 0
+                if free and not (classes and _CLASS_AFTER_RX.match(text, end)):
                     metric = _single_metric(m)
                     if metric is not None:
                         out.append(metric)
@@ -747,11 +749,13 @@ def _recognitions(text: str) -> list[Recognition]:
         out.extend(_endorsements(text))
     out.extend(_awards(text))
     if "入选" in text or "入围" in text or "列入" in text or "获批" in text:
-        out.extend(_rec(m, RecognitionType.selection) for m in _SELECT_RX.finditer(text))
+        out += [_recognition(m.group(), m.start(), m.end(), RecognitionType.selection)
+                for m in _SELECT_RX.finditer(text)]
     if ("《" in text or "被“" in text) and _has(text, ("刊", "报道", "推介", "转发", "发表")):
         out.extend(_publications(text))
     if _may_rank(text):
-        out.extend(_rec(m, RecognitionType.ranking) for m in _RANK_RX.finditer(text))
+        out += [_recognition(m.group(), m.start(), m.end(), RecognitionType.ranking)
+                for m in _RANK_RX.finditer(text)]
     return _drop_contained(out)
 
 
