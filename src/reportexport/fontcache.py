@@ -19,6 +19,7 @@ and gives the same PDF.
 from __future__ import annotations
 
 import hashlib
+import mmap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,10 +55,18 @@ def load_cached(path: Path, subfont_index: int, stamp: tuple[int, int], name: st
     if not isinstance(state, dict) or state.get("filename") != str(path) or "unitsPerEm" not in state:
         return None
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = _mapped(path)
+    except (OSError, ValueError):
         return None
     return _rebuild(state, data, name)
+
+
+def _mapped(path: Path) -> mmap.mmap:
+    """The font file mapped read-only.  reportlab only slices and indexes the file's bytes,
+    which a map does alike, and a subset reads a few thousand glyphs: only the pages it
+    touches are in memory (of 26 MB of bundled fonts, WenKai alone is 15.7 MB)."""
+    with open(path, "rb") as fh:
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def store(path: Path, subfont_index: int, stamp: tuple[int, int], font: TTFont) -> None:
@@ -75,7 +84,7 @@ def store(path: Path, subfont_index: int, stamp: tuple[int, int], font: TTFont) 
     write_entry(entry, state)
 
 
-def _rebuild(state: dict[str, Any], data: bytes, name: str) -> TTFont:
+def _rebuild(state: dict[str, Any], data: bytes | mmap.mmap, name: str) -> TTFont:
     """``TTFont`` and ``TTFontFace`` with the stored state, as their constructors leave them."""
     from fnmatch import fnmatch
     from weakref import WeakKeyDictionary
