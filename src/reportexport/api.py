@@ -452,6 +452,8 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
                 except BaseException as exc:  # noqa: BLE001 — collect, drop the others, re-raise the first
                     errors.append(exc)
                     break
+            if streamed:
+                _trim_heap()  # while the PDF worker draws, this process only waits
             for name in remote:
                 try:
                     if name in streamed:
@@ -477,6 +479,17 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
             discard(path)
         raise errors[0]
     return {name: staged[name] for name in targets}, found, checks
+
+
+def _trim_heap() -> None:
+    """Hand the free memory of this process's heap back to the system (glibc's
+    ``malloc_trim``): what the exports done here freed is otherwise kept for reuse."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)  # the C library this process runs with
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _feed(outbox: Connection, report: Report, summary: object, stop: threading.Event) -> None:
