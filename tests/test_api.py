@@ -106,3 +106,22 @@ def test_streamed_digest_is_read_back_where_the_report_is(tmp_path: Path, sample
     manifest = _streamed_all(sample_report, tmp_path, ExportOptions(), checker=CHECKER)
     pdf_checks = [c for c in manifest["checks"] if c.fmt == "pdf"]
     assert pdf_checks and all(c.ok for c in pdf_checks)
+
+
+def test_a_department_that_cannot_be_sent_is_the_error_reported(tmp_path: Path, sample_report: Report,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportexport.model import Department
+
+    dump = Department.model_dump
+    sent: list[str] = []
+
+    def fails_on_the_third(self, **kw):  # noqa: ANN001, ANN003, ANN202
+        sent.append(self.id)
+        if len(sent) == 3:
+            raise ValueError("cannot serialise this department")
+        return dump(self, **kw)
+
+    monkeypatch.setattr(Department, "model_dump", fails_on_the_third)
+    with pytest.raises(ValueError, match="cannot serialise"):
+        _streamed_all(sample_report, tmp_path, ExportOptions())
+    assert list(tmp_path.iterdir()) == []
