@@ -340,3 +340,42 @@ def test_lazy_story_draws_ahead_only_a_window() -> None:
     assert seen[:500] == list(range(500))
     assert seen[500:503] == ["split-a", "split-b", (500, 501, 502)]
     assert seen[503:] == list(range(503, 1000))
+
+
+def test_cover_chart_of_many_departments_stays_on_the_cover(tmp_path) -> None:
+    """With more departments than the chart shows, the chart (the top 20) is squeezed onto the
+    cover under its caption instead of leaving the cover half empty."""
+    from reportexport.exporters.pdf.digest import MAX_CHART_BARS
+
+    deps = tuple(
+        Department(id=f"d{n}", number=n, numeral=str(n), name=f"第{n}部门", heading=f"{n}、第{n}部门",
+                   items=tuple(item(n, k, f"第{n}-{k}项工作", "正文。") for k in range(1, 2 + n % 3)))
+        for n in range(1, 46)
+    )
+    pages = pypdf_pages(export(Report(title="多部门报告", departments=deps), tmp_path / "many.pdf"))
+    cover = squeeze(pages[0])
+    assert f"各部门（单位）重点工作事项数（事项最多的{MAX_CHART_BARS}个）" in cover
+    assert "第2部门" in cover and "第44部门" in cover  # 3 items each: among the top 20
+    assert "各部门（单位）重点工作事项数" not in squeeze(pages[1])
+
+
+def test_large_cover_figures_are_set_smaller_not_broken() -> None:
+    """A province's batch: a six- or seven-digit figure fits its column on one line (217190, not 21719 / 0)."""
+    from reportexport.exporters.pdf.digest import CELL_PADDING, DigestBuilder, DigestOptions, make_styles
+    from reportexport.exporters.pdf.fontsetup import load_fonts
+    from reportexport.exporters.pdf.summary import DigestSummary
+
+    fonts = load_fonts(ExportOptions())
+    width = 453.5
+    summary = DigestSummary(departments=(), item_count=250000, has_facts=True, endorsed=300381, awards=150290,
+                            others=597430, metrics=2171900)
+    table = DigestBuilder(Report(title="省级汇编"), fonts, make_styles(fonts), DigestOptions(), width, summary,
+                          ()).figures()
+    values = table._cellvalues[0]
+    assert [v.text for v in values] == ["0", "250000", "300381", "150290", "597430", "2171900"]
+    for cell in values:
+        cell.wrap(width / len(values) - 2 * CELL_PADDING, 1000)
+        assert len(cell.lines) == 1, cell.text
+    small = DigestBuilder(Report(title="市级"), fonts, make_styles(fonts), DigestOptions(), width,
+                          DigestSummary((), 61, True, 30, 30, 44, 131), ()).figures()
+    assert small._cellvalues[0][1].style.size == make_styles(fonts).figure.size  # small figures keep their size

@@ -32,8 +32,17 @@ BAR2 = HexColor("#c8863b")
 RULE = HexColor("#b9b9b9")
 HEAD_BG = HexColor("#e9edf3")
 
-#: At most this many departments are drawn in the cover chart (the ones with most items).
-MAX_CHART_BARS = 40
+#: At most this many departments are drawn in the cover chart (the ones with most items): as
+#: many as fit below the overview figures with bars still wide enough to read.
+MAX_CHART_BARS = 20
+#: Points of height per department in the chart: the usual pitch, and the least the chart is
+#: squeezed to when that keeps it on the cover (one series of bars; two with facts).
+CHART_PITCH = {1: 15.0, 2: 22.0}
+CHART_MIN_PITCH = {1: 8.0, 2: 12.0}
+#: The chart's height beyond its bars (axis labels, legend).
+CHART_FRAME = 46.0
+#: Left and right padding of a table cell (reportlab's default).
+CELL_PADDING = 6.0
 
 #: End of a sentence: 。！？ (with closing quotes/brackets that follow it).
 _SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]*")
@@ -158,6 +167,50 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
+def fitted(style: TextStyle, texts: Sequence[str], width: float) -> TextStyle:
+    """``style``, made smaller when the widest of ``texts`` would not fit ``width`` on one
+    line: a province's 217190 key figures must not break into ``21719`` / ``0``."""
+    widest = max((pdfmetrics.stringWidth(t, style.font, style.size) for t in texts), default=0.0)
+    if widest <= width:
+        return style
+    scale = 0.97 * width / widest
+    return style.derive(size=style.size * scale, leading=style.leading * scale)
+
+
+class FittedChart(Flowable):
+    """The cover chart under its ``heading``, kept together.  Its bars are squeezed (down to
+    :data:`CHART_MIN_PITCH`) when that keeps it in the space left on the cover; otherwise both
+    go to the next page at the usual size.  (A heading kept with the next flowable would not
+    do: platypus measures such a pair with unlimited height, so the chart could never know
+    the space left.)"""
+
+    def __init__(self, builder: DigestBuilder, heading: CJKParagraph, deps: Sequence[DepartmentFigures]) -> None:
+        super().__init__()
+        self.builder, self.heading, self.deps = builder, heading, deps
+        self.drawing: Drawing | None = None
+        self.heading_height = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, heading = self.heading.wrap(availWidth, availHeight)
+        self.heading_height = heading + self.heading.getSpaceAfter()
+        room = availHeight - self.heading_height
+        bars = max(len(self.deps), 1)
+        pitch = self.builder.chart_pitch(bars)
+        if bars * pitch + CHART_FRAME > room:
+            squeezed = (room - CHART_FRAME) / bars
+            if squeezed >= CHART_MIN_PITCH[self.builder.chart_series()]:
+                pitch = squeezed
+        self.drawing = self.builder.chart(self.deps, pitch)
+        width, chart = self.drawing.wrap(availWidth, room)
+        self.width, self.height = max(width, availWidth), self.heading_height + chart
+        return self.width, self.height
+
+    def draw(self) -> None:
+        assert self.drawing is not None
+        self.drawing.drawOn(self.canv, 0, 0)
+        self.heading.drawOn(self.canv, 0, self.height - self.heading_height + self.heading.getSpaceAfter())
+
+
 # --------------------------------------------------------------------------- builder
 
 
@@ -245,8 +298,9 @@ class DigestBuilder:
         caption = "各部门（单位）重点工作事项数"
         if len(deps) < len(self.summary.departments):
             caption += f"（事项最多的{len(deps)}个）"
-        flow.append(self.para(caption, st.section.derive(align="center", space_before=0), context="chart"))
-        flow.append(self.chart(deps))
+        heading = self.para(caption, st.section.derive(align="center", space_before=0, keep_with_next=False),
+                            context="chart")
+        flow.append(FittedChart(self, heading, deps))
         return flow
 
     def figure_values(self) -> list[tuple[str, str]]:
@@ -260,9 +314,10 @@ class DigestBuilder:
 
     def figures(self) -> Table:
         values = self.figure_values()
-        row1 = [self.para(v, self.st.figure, context="figures") for v, _ in values]
-        row2 = [self.para(label, self.st.figure_label, context="figures") for _, label in values]
         col = self.width / len(values)
+        figure = fitted(self.st.figure, [v for v, _ in values], col - 2 * CELL_PADDING)
+        row1 = [self.para(v, figure, context="figures") for v, _ in values]
+        row2 = [self.para(label, self.st.figure_label, context="figures") for _, label in values]
         table = Table([row1, row2], colWidths=[col] * len(values), hAlign="CENTER")
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), self.fonts["song"], 9.5),  # no default Helvetica
@@ -295,8 +350,9 @@ class DigestBuilder:
         ranked = sorted(range(len(deps)), key=lambda k: (-deps[k].items, k))[:MAX_CHART_BARS]
         return [deps[k] for k in sorted(ranked)]
 
-    def chart(self, deps: Sequence[DepartmentFigures]) -> Drawing:
-        """Horizontal bars: items (and endorsements/awards when facts exist) per department."""
+    def chart(self, deps: Sequence[DepartmentFigures], pitch: float | None = None) -> Drawing:
+        """Horizontal bars: items (and endorsements/awards when facts exist) per department,
+        ``pitch`` points of height each (default :data:`CHART_PITCH`, less for many bars)."""
         hei = self.fonts["hei"]
         names = [self.chart_label(d.short_name, hei, "chart") for d in deps]
         items = [d.items for d in deps]
@@ -308,9 +364,9 @@ class DigestBuilder:
             series.append("批示肯定与获奖")
         size = 8.5
         label_w = max((pdfmetrics.stringWidth(n, hei, size) for n in names), default=40) + 8
-        per_category = min(15 if len(data) == 1 else 22, 440 / max(len(deps), 1))
+        per_category = pitch if pitch is not None else self.chart_pitch(len(deps))
         plot_h = max(len(deps), 1) * per_category
-        height = plot_h + 46
+        height = plot_h + CHART_FRAME
         drawing = Drawing(self.width, height)
         drawing.initialFontName = hei  # the renderer's initial font (else a stray Helvetica)
         drawing.initialFontSize = size
@@ -358,6 +414,14 @@ class DigestBuilder:
             drawing.add(String(self.width - 10, height - 12, "单位：项", fontName=hei, fontSize=size,
                                fillColor=MUTED, textAnchor="end"))
         return drawing
+
+    def chart_series(self) -> int:
+        """Bars per department: items, and endorsements with awards when facts exist."""
+        return 2 if self.has_facts else 1
+
+    def chart_pitch(self, bars: int) -> float:
+        """The usual height per department for a chart of ``bars`` departments."""
+        return min(CHART_PITCH[self.chart_series()], 440 / max(bars, 1))
 
     def overview_table(self) -> list[Flowable]:
         """A table of departments (header row repeated on every page it spans)."""
