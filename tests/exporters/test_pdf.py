@@ -363,19 +363,22 @@ def test_large_cover_figures_are_set_smaller_not_broken() -> None:
     """A province's batch: a six- or seven-digit figure fits its column on one line (217190, not 21719 / 0)."""
     from reportexport.exporters.pdf.digest import CELL_PADDING, DigestBuilder, DigestOptions, make_styles
     from reportexport.exporters.pdf.fontsetup import load_fonts
-    from reportexport.exporters.pdf.summary import DigestSummary
+    from reportexport.exporters.pdf.summary import DepartmentFigures, DigestSummary
+
+    def summary(items: int, endorsed: int, awards: int, others: int, metrics: int) -> DigestSummary:
+        dep = DepartmentFigures(id="d1", short_name="省直", name="省直", items=items, endorsed=endorsed, awards=awards,
+                                others=others, metrics=metrics, titles="")
+        return DigestSummary((dep,), has_facts=True)
 
     fonts = load_fonts(ExportOptions())
     width = 453.5
-    summary = DigestSummary(departments=(), item_count=250000, has_facts=True, endorsed=300381, awards=150290,
-                            others=597430, metrics=2171900)
-    table = DigestBuilder(Report(title="省级汇编"), fonts, make_styles(fonts), DigestOptions(), width, summary,
-                          ()).figures()
+    table = DigestBuilder(Report(title="省级汇编"), fonts, make_styles(fonts), DigestOptions(), width,
+                          summary(250000, 300381, 150290, 597430, 2171900), ()).figures()
     values = table._cellvalues[0]
-    assert [v.text for v in values] == ["0", "250000", "300381", "150290", "597430", "2171900"]
+    assert [v.text for v in values] == ["1", "250000", "300381", "150290", "597430", "2171900"]
     for cell in values:
         cell.wrap(width / len(values) - 2 * CELL_PADDING, 1000)
         assert len(cell.lines) == 1, cell.text
     small = DigestBuilder(Report(title="市级"), fonts, make_styles(fonts), DigestOptions(), width,
-                          DigestSummary((), 61, True, 30, 30, 44, 131), ()).figures()
+                          summary(61, 30, 30, 44, 131), ()).figures()
     assert small._cellvalues[0][1].style.size == make_styles(fonts).figure.size  # small figures keep their size

@@ -18,8 +18,8 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
-from ...figures import item_recognitions
-from ...model import Department, Metric, Recognition, RecognitionType, Report, WorkItem
+from ...figures import item_metrics, item_recognitions
+from ...model import Department, Report, WorkItem
 from .fontsetup import PdfFonts
 from .paragraph import REPLACEMENT, CJKParagraph, FontBook, Span, TextStyle
 from .summary import DepartmentFigures, DigestSummary
@@ -153,14 +153,6 @@ def highlighted(
     if pos < b:
         spans.append(Span(text[pos:b]))
     return spans
-
-
-def _metrics(item: WorkItem) -> list[Metric]:
-    return [f for f in item.facts if isinstance(f, Metric)]
-
-
-def _recognitions(item: WorkItem, *types: RecognitionType) -> list[Recognition]:
-    return item_recognitions(item, *types)  # counted as every output counts them
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -306,10 +298,10 @@ class DigestBuilder:
     def figure_values(self) -> list[tuple[str, str]]:
         """(value, label) pairs of the overview figures."""
         s = self.summary
-        values = [(str(len(s.departments)), "部门（单位）"), (str(s.item_count), "重点工作事项")]
+        values = [(str(len(s.departments)), "部门（单位）"), (str(s.total("items")), "重点工作事项")]
         if self.has_facts:
-            values += [(str(s.endorsed), "批示肯定"), (str(s.awards), "获奖"), (str(s.others), "入选刊发"),
-                       (str(s.metrics), "关键数据")]
+            values += [(str(s.total("endorsed")), "批示肯定"), (str(s.total("awards")), "获奖"),
+                       (str(s.total("others")), "入选刊发"), (str(s.total("metrics")), "关键数据")]
         return values
 
     def figures(self) -> Table:
@@ -359,7 +351,7 @@ class DigestBuilder:
         data = [items[::-1]]
         series = ["事项"]
         if self.has_facts:
-            praised = [d.praised for d in deps]
+            praised = [d.endorsed + d.awards for d in deps]
             data.append(praised[::-1])
             series.append("批示肯定与获奖")
         size = 8.5
@@ -490,7 +482,7 @@ class DigestBuilder:
             para_end = text.find("\n", start)
             if para_end != -1:
                 end = min(end, para_end)
-            ranges = [(m.start, m.end) for m in _metrics(item)]
+            ranges = [(m.start, m.end) for m in item_metrics(item)]
             flow.append(self.para(highlighted(text, start, end, ranges, hei, ACCENT), st.body, context=item.id))
         flow += self.fact_lines(item)
         return flow
@@ -498,8 +490,8 @@ class DigestBuilder:
     def fact_lines(self, item: WorkItem) -> list[Flowable]:
         """关键数据 / 肯定与荣誉 / tracking lines of an item, when there is anything to show."""
         flow: list[Flowable] = []
-        for label, values, separator in (("关键数据：", _unique(m.raw for m in _metrics(item)), "、"),
-                                         ("肯定与荣誉：", _unique(r.raw for r in _recognitions(item)), "；")):
+        for label, values, separator in (("关键数据：", _unique(m.raw for m in item_metrics(item)), "、"),
+                                         ("肯定与荣誉：", _unique(r.raw for r in item_recognitions(item)), "；")):
             if values:
                 flow.append(self.para(self._highlighted(label, values, separator), self.st.keys, context=item.id))
         return flow + self.tracking_line(item)
@@ -523,7 +515,7 @@ class DigestBuilder:
         """The complete text: label and title in hei inline, figures highlighted."""
         st, hei = self.st, self.fonts["hei"]
         text = item.text
-        ranges = [(m.start, m.end) for m in _metrics(item)]
+        ranges = [(m.start, m.end) for m in item_metrics(item)]
         flow: list[Flowable] = []
         pos = 0
         first = True

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...figures import item_recognitions
-from ...model import Department, Metric, RecognitionType, Report
+from ...figures import item_metrics, item_recognitions
+from ...model import Department, RecognitionType, Report
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +28,8 @@ class DepartmentFigures:
     items: int
     endorsed: int
     awards: int
-    #: Endorsements and awards told apart from each other once (the chart's second bar).
-    praised: int
+    #: Selections, publications and rankings.
+    others: int
     metrics: int
     #: The item titles joined by ``；``, for the overview table of a report without facts.
     titles: str
@@ -37,17 +37,15 @@ class DepartmentFigures:
 
 @dataclass(frozen=True, slots=True)
 class DigestSummary:
-    """The numbers of the cover and the overview table: per department, and in total."""
+    """The numbers of the cover and the overview table, per department; the totals are sums."""
 
     departments: tuple[DepartmentFigures, ...]
-    item_count: int
     #: Whether any item has facts (the table then counts them instead of listing titles).
     has_facts: bool
-    endorsed: int
-    awards: int
-    #: Selections, publications and rankings.
-    others: int
-    metrics: int
+
+    def total(self, field: str) -> int:
+        """The sum of one of :class:`DepartmentFigures`' counts: ``total("items")``."""
+        return sum(getattr(d, field) for d in self.departments)
 
 
 def short_department_name(dep: Department, continued_name: str | None) -> str:
@@ -57,35 +55,26 @@ def short_department_name(dep: Department, continued_name: str | None) -> str:
     return dep.display_name
 
 
-def _department(dep: Department, continued_name: str | None, has_facts: bool) -> tuple[DepartmentFigures, int]:
-    """The department's figures, and its count of selections, publications and rankings."""
-    endorsed = awards = praised = metrics = others = 0
+_OTHERS = (RecognitionType.selection, RecognitionType.publication, RecognitionType.ranking)
+
+
+def _department(dep: Department, continued_name: str | None, has_facts: bool) -> DepartmentFigures:
+    """The figures of one department, each item's recognitions listed once."""
+    types: list[RecognitionType] = []
+    metrics = 0
     if has_facts:
         for item in dep.items:
-            endorsed += len(item_recognitions(item, RecognitionType.endorsement))
-            awards += len(item_recognitions(item, RecognitionType.award))
-            praised += len(item_recognitions(item, RecognitionType.endorsement, RecognitionType.award))
-            others += len(item_recognitions(item, RecognitionType.selection, RecognitionType.publication,
-                                            RecognitionType.ranking))
-            metrics += sum(isinstance(f, Metric) for f in item.facts)
-    titles = "" if has_facts else "；".join(item.title for item in dep.items)
-    figures = DepartmentFigures(id=dep.id, short_name=short_department_name(dep, continued_name), name=dep.name,
-                                items=len(dep.items), endorsed=endorsed, awards=awards, praised=praised,
-                                metrics=metrics, titles=titles)
-    return figures, others
+            types += [r.type for r in item_recognitions(item)]
+            metrics += len(item_metrics(item))
+    return DepartmentFigures(
+        id=dep.id, short_name=short_department_name(dep, continued_name), name=dep.name, items=len(dep.items),
+        endorsed=types.count(RecognitionType.endorsement), awards=types.count(RecognitionType.award),
+        others=sum(map(types.count, _OTHERS)), metrics=metrics,
+        titles="" if has_facts else "；".join(item.title for item in dep.items),
+    )
 
 
 def digest_summary(report: Report, continued_name: str | None) -> DigestSummary:
     """The summary of ``report`` (``continued_name``: the name given to a continued section)."""
     has_facts = any(item.facts for _, item in report.items())
-    rows = [_department(dep, continued_name, has_facts) for dep in report.departments]
-    deps = tuple(figures for figures, _ in rows)
-    return DigestSummary(
-        departments=deps,
-        item_count=sum(d.items for d in deps),
-        has_facts=has_facts,
-        endorsed=sum(d.endorsed for d in deps),
-        awards=sum(d.awards for d in deps),
-        others=sum(others for _, others in rows),
-        metrics=sum(d.metrics for d in deps),
-    )
+    return DigestSummary(tuple(_department(dep, continued_name, has_facts) for dep in report.departments), has_facts)
