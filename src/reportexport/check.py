@@ -70,7 +70,9 @@ def _manifest_options(report: Report, folder: Path) -> dict:
 
 
 def _in_order(haystack: str, needles: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
-    """(missing, out of order) labels of needles searched one after another in ``haystack``."""
+    """(missing, out of order) labels of needles searched one after another in ``haystack``.
+    A needle is looked for after the previous one first (in a file written in order that
+    finds it at once: linear time), and only then in the whole text."""
     missing, disorder = [], []
     position = 0
     for label, needle in needles:
@@ -83,22 +85,6 @@ def _in_order(haystack: str, needles: list[tuple[str, str]]) -> tuple[list[str],
             continue
         position = found + len(needle)
     return missing, disorder
-
-
-def _not_found(haystack: str, needles: list[tuple[str, str]]) -> list[str]:
-    """Labels of the needles that ``haystack`` does not contain.  Each is looked for after the
-    previous one first (in a file written in order that finds it at once: linear time), and
-    only then in the whole text."""
-    lost, position = [], 0
-    for label, needle in needles:
-        found = haystack.find(needle, position)
-        if found < 0:
-            found = haystack.find(needle)
-        if found < 0:
-            lost.append(label)
-        else:
-            position = found + len(needle)
-    return lost
 
 
 def _containing(titles: list[str], names: list[str]) -> list[bool]:
@@ -126,7 +112,7 @@ def _order_checks(fmt: str, report: Report, text: str, full: bool) -> list[Check
                  "; ".join(x for x in (_describe(missing, "missing") if missing else "",
                                        _describe(disorder, "out of order") if disorder else "") if x))]
     if full:
-        lost = _not_found(text, [(f"item {i.id} {i.title}", squash(i.text)) for _, i in report.items()])
+        lost, _ = _in_order(text, [(f"item {i.id} {i.title}", squash(i.text)) for _, i in report.items()])
         out.append(Check(fmt, "every item's text in full", not lost, _describe(lost, "text missing or changed") if lost else ""))
     return out
 
@@ -284,7 +270,7 @@ def check_pdf(report: Report, path: Path, options: dict) -> list[Check]:
             break
     if full and not all(c.ok for c in checks):  # an item may read back whole in one reader only
         needles = [(f"item {i.id} {i.title}", squash(i.text)) for _, i in report.items()]
-        lost_in = [set(_not_found(t, needles)) for t in texts]
+        lost_in = [set(_in_order(t, needles)[0]) for t in texts]
         lost = [label for label, _ in needles if all(label in lost_here for lost_here in lost_in)]
         checks[-1] = Check("pdf", "every item's text in full", not lost, _describe(lost, "text missing or changed") if lost else "")
     outline = reader.outline
