@@ -416,11 +416,6 @@ def _recognition(raw: str, start: int, end: int, type_: RecognitionType, by: str
 # --------------------------------------------------------------------------- helpers
 
 
-def _protected_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted names and book titles (quotes included) and of idioms."""
-    return _name_spans(text) + _idiom_spans(text)
-
-
 def _idiom_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _IDIOM_RX.finditer(text)]
 
