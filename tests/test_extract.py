@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
@@ -546,6 +546,8 @@ _QUOTE_ALPHABET = st.sampled_from(list('“”《》「」『』〈〉"ab3个') 
 
 @settings(max_examples=600, deadline=None)
 @given(st.lists(_QUOTE_ALPHABET, max_size=30).map("".join))
+@example("“" + "x" * 41 + "”")  # too long for a name: speech
+@example("《a“3个”b》")  # nested
 def test_quote_pairs_regex_finds_what_the_stack_pairing_finds(text: str) -> None:
     from reportexport import extract as x
 
