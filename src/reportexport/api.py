@@ -433,7 +433,9 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
                 if pool is None:
                     context = multiprocessing.get_context("fork" if fork else None)
                     pool = stack.enter_context(ProcessPoolExecutor(max_workers=len(others), mp_context=context))
-                source: Report | str | None = report if sent is not None else None if fork else report.model_dump_json()
+                source: Report | str | None = report  # sent whole to the early workers
+                if sent is None:  # inherited by a fork (None), else validated from JSON by the worker
+                    source = None if fork else report.model_dump_json()
                 futures = {name: pool.submit(_stage_one, source, name, targets[name], options, os.getpid(), checker)
                            for name in others}
                 del source
