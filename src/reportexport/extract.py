@@ -84,6 +84,7 @@ from reportexport.model import (
     Recognition,
     RecognitionType,
     Report,
+    shared_fields_set,
 )
 
 __all__ = ["extract_item_facts", "extract_facts", "parse_chinese_number"]
@@ -800,7 +801,7 @@ def _updated(model: _M, field: str, value: object) -> _M:
     values[field] = value
     copied = _new(type(model))
     _SET_DICT(copied, values)
-    _SET_FIELDS_SET(copied, model.__pydantic_fields_set__ | {field})
+    _SET_FIELDS_SET(copied, shared_fields_set(model.__pydantic_fields_set__ | {field}))
     _SET_EXTRA(copied, None)
     _SET_PRIVATE(copied, None)
     return copied
