@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import mmap
 import os
 import subprocess
@@ -91,3 +92,31 @@ def test_the_pdf_is_the_same_with_a_cold_a_warm_and_no_cache(tmp_path: Path) -> 
         if run == 0:
             assert len(list((tmp_path / "cache" / "fonts").iterdir())) >= 3  # the digest's font files
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def _resident_kb(path: Path) -> int:
+    """Resident memory of this process's mappings of ``path`` (Linux ``/proc/self/smaps``)."""
+    total, current = 0, None
+    with open("/proc/self/smaps") as fh:
+        for line in fh:
+            fields = line.split()
+            if "-" in fields[0] and not fields[0].endswith(":"):  # a mapping's header line
+                current = fields[5] if len(fields) > 5 else None
+            elif fields[0] == "Rss:" and current == str(path):
+                total += int(fields[1])
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="reads Linux's /proc/self/smaps")
+def test_released_font_pages_leave_the_process_and_read_back_the_same(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    path = tmp_path / "font.ttf"
+    path.write_bytes(max(FONT_FILES, key=lambda p: p.stat().st_size).read_bytes())
+    data = fontcache._mapped(path)
+    before = hashlib.sha256(data[:]).hexdigest()  # reads every page
+    assert _resident_kb(path) > 0.9 * path.stat().st_size / 1024
+    fontcache.release_pages(SimpleNamespace(face=SimpleNamespace(_ttf_data=data)))  # type: ignore[arg-type]
+    assert _resident_kb(path) == 0
+    assert hashlib.sha256(data[:]).hexdigest() == before
+    fontcache.release_pages(SimpleNamespace(face=SimpleNamespace(_ttf_data=b"bytes")))  # type: ignore[arg-type]

@@ -69,6 +69,19 @@ def _mapped(path: Path) -> mmap.mmap:
         return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+def release_pages(font: TTFont) -> None:
+    """Let the system drop the pages of ``font``'s mapped file that this process has read.
+
+    A font subset reads the glyphs it holds from the file; once made, those pages are no
+    longer needed, but a mapped page stays in the process until it is unmapped or given
+    back: after the subsets of a 25,000-item digest, all 15 MB of WenKai.  The pages stay
+    in the system's file cache, so reading them again costs a page fault, not a disk read.
+    A font read into bytes (no cache entry) is left alone."""
+    data = getattr(font.face, "_ttf_data", None)
+    if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        data.madvise(mmap.MADV_DONTNEED)
+
+
 def store(path: Path, subfont_index: int, stamp: tuple[int, int], font: TTFont) -> None:
     """Keep the parsed state of ``font`` (quietly does nothing when it cannot)."""
     entry = _entry(path, subfont_index, stamp)

@@ -316,6 +316,37 @@ def test_pages_compressed_as_they_end_give_the_same_pdf(sample_report: Report, t
     assert len(kept) == len(PdfReader(tmp_path / "early.pdf").pages)
 
 
+def test_written_as_formatted_gives_the_same_pdf_with_nothing_joined_in_memory(
+        sample_report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportexport.exporters.pdf.writer as writer
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+
+    joined: list[int] = []
+    get_data = PDFDocument.GetPDFData
+    monkeypatch.setattr(PDFDocument, "GetPDFData", lambda self, canvas: joined.append(
+        len(data := get_data(self, canvas))) or data)
+    compressed: list[bytes] = []
+    compress = writer._compress_now
+
+    def watched(stream) -> None:  # noqa: ANN001
+        compress(stream)
+        compressed.append(stream.content[:1])
+
+    monkeypatch.setattr(writer, "_compress_now", watched)
+    get_exporter("pdf").export(sample_report, tmp_path / "streamed.pdf", ExportOptions())
+    assert joined == [0]  # every object went to the file as it was formatted
+    subsets = {id(font["/FontDescriptor"]["/FontFile2"].get_object())
+               for page in PdfReader(tmp_path / "streamed.pdf").pages
+               for font in page["/Resources"]["/Font"].values() if "/FontDescriptor" in font.get_object()}
+    assert len(compressed) == len(subsets) > 4 and set(compressed) == {b"\x78"}  # each subset when made
+    # reportlab's own save: the document as Canvas makes it, font files compressed as saved
+    monkeypatch.setattr(writer, "_WrittenAsFormatted", PDFDocument)
+    monkeypatch.setattr(writer, "_compress_now", lambda stream: None)
+    get_exporter("pdf").export(sample_report, tmp_path / "joined.pdf", ExportOptions())
+    assert joined[-1] == (tmp_path / "joined.pdf").stat().st_size
+    assert (tmp_path / "streamed.pdf").read_bytes() == (tmp_path / "joined.pdf").read_bytes()
+
+
 def test_lazy_story_draws_ahead_only_a_window() -> None:
     from reportexport.exporters.pdf.digest import LazyStory
 
