@@ -27,6 +27,28 @@ def _streamed_all(report: Report, folder: Path, options: ExportOptions, formats:
         return export_all(report, folder, formats, options, jobs=2, workers=workers, checker=checker)  # type: ignore[arg-type]
 
 
+def test_json_next_to_a_streamed_digest_is_the_single_export_and_leaves_the_report_as_it_was(
+        tmp_path: Path) -> None:
+    import sys
+
+    from reportexport.api import load_report
+
+    report = load_report()  # fresh: no string of it has been written as JSON yet
+    texts = [text for _, item in report.items() for text in (item.title, item.body)]
+    sizes = [sys.getsizeof(text) for text in texts]
+    folder = tmp_path / "all"
+    folder.mkdir()
+    manifest = _streamed_all(report, folder, ExportOptions())
+    written = folder / next(o["path"] for o in manifest["outputs"] if o["format"] == "json")
+    # pydantic's dump keeps a UTF-8 copy in each non-ASCII string it writes (getsizeof counts
+    # it); the JSON written next to a streamed digest was dumped from transient copies
+    assert [sys.getsizeof(text) for text in texts] == sizes
+    single = tmp_path / "single.json"
+    export(report, "json", single, ExportOptions())
+    assert written.read_bytes() == single.read_bytes()
+    assert sum(sys.getsizeof(text) for text in texts) > sum(sizes)  # what the check above would see
+
+
 def _outside_every_font() -> Report:
     """A report with a character (U+1F600) that no embedded font has."""
     from reportexport.api import load_report

@@ -394,7 +394,8 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
     With ``early`` workers (:func:`early_workers`) the report is sent to them: whole, or a
     department at a time to the formats of ``early.outboxes``, by a thread of this process
     (:func:`_feed`); such a format's warnings and read-back are done here, where the report
-    is.  The remaining remote formats get workers now: where processes can be forked
+    is, and the local formats that can write from a stream of departments get transient
+    copies (:func:`_stage_transient`).  The remaining remote formats get workers now: where processes can be forked
     (Linux), forked workers inherit the report: its pages are shared copy-on-write until
     touched, and nothing is serialised; the collector's generations are frozen first (also
     when streaming), so that no collection in either process walks (and copies) the
@@ -405,7 +406,7 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from .exporters import get_exporter
+    from .exporters import get_exporter, streams
     from .io import discard
 
     global _SHARED_REPORT
@@ -447,10 +448,17 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
                                           name=f"reportexport-feed-{name}", daemon=True)
                 feeder.start()
                 feeders.append(feeder)
-            for name in local:
+            # While a streamed worker draws, this process holds the report: the heap each
+            # export here frees is handed back before the next one (the first after the
+            # reader's), and the cheapest formats go first, so that the libraries the costly
+            # ones import (openpyxl: 25 MB) are not yet loaded while the others run.
+            for name in (local[::-1] if streamed else local):
+                if streamed:
+                    _trim_heap()
                 try:
-                    staged[name], warnings, checks[name] = _stage_here(report, name, targets[name], options,
-                                                                       checker=checker)
+                    stage = _stage_transient if streamed and streams(get_exporter(name)) else _stage_here
+                    staged[name], warnings, checks[name] = stage(report, name, targets[name], options,
+                                                                 checker=checker)
                     found.extend(warnings)
                 except BaseException as exc:  # noqa: BLE001 — collect, drop the others, re-raise the first
                     errors.append(exc)
@@ -505,19 +513,14 @@ def _feed(outbox: Connection, report: Report, summary: object, stop: threading.E
     early when ``stop`` is set or the worker has gone (its future tells why); any other
     failure is put in ``errors``.
 
-    A department is dumped by the standard library's encoder from ``model_dump(mode="json")``:
-    pydantic's ``model_dump_json`` would leave a UTF-8 copy inside every non-ASCII string it
-    writes (CPython keeps it for the string's life), ~35 MB more in this process at 25,000
-    items."""
-    import json
-
+    A department is sent as :func:`_department_json` makes it."""
     try:
         head = report.model_copy(update={"departments": ()})
         outbox.send((head.model_dump_json(), summary))
         for dep in report.departments:
             if stop.is_set():
                 return
-            outbox.send_bytes(json.dumps(dep.model_dump(mode="json"), ensure_ascii=False).encode("utf-8"))
+            outbox.send_bytes(_department_json(dep))
         outbox.send_bytes(b"")
     except OSError:  # BrokenPipeError: the worker stopped reading
         pass
@@ -525,6 +528,38 @@ def _feed(outbox: Connection, report: Report, summary: object, stop: threading.E
         errors.append(exc)
     finally:
         outbox.close()
+
+
+def _department_json(department: Department) -> bytes:
+    """``department`` as JSON, dumped by the standard library's encoder from
+    ``model_dump(mode="json")``: pydantic's ``model_dump_json`` would leave a UTF-8 copy
+    inside every non-ASCII string it writes (CPython keeps it for the string's life), ~35 MB
+    more in the process that keeps the report, at 25,000 items."""
+    import json
+
+    return json.dumps(department.model_dump(mode="json"), ensure_ascii=False).encode("utf-8")
+
+
+def _stage_transient(report: Report, fmt: str, target: Path, options: object,
+                     checker: Checker | None = None) -> tuple[Path, list[Diagnostic], list]:
+    """Like :func:`_stage_here`, for a format that writes from a stream of departments
+    (``exporters.streams``): it gets transient copies of the departments, each validated
+    from :func:`_department_json` and dropped once written, so that whatever it leaves in
+    the strings it writes (pydantic's UTF-8 copies) goes with them instead of staying in
+    the report, which this process keeps until every format is written."""
+    from .exporters import get_exporter
+    from .io import staged_path
+
+    exporter = get_exporter(fmt)
+    summary = exporter.summarize(report, options)  # type: ignore[attr-defined]
+    head = report.model_copy(update={"departments": ()})
+    copies = (Department.model_validate_json(_department_json(dep)) for dep in report.departments)
+    box: list[Path] = []
+    with staged_path(target, box) as tmp, gc_paused():
+        result = exporter.export_departments(head, summary, copies, tmp, options)  # type: ignore[attr-defined]
+    warnings = exporter.finish(report, result, options)  # type: ignore[attr-defined]
+    checks = checker(report, fmt, box[0], _recorded(options), target.name) if checker is not None else []
+    return box[0], list(warnings), checks
 
 
 def _received(inbox: Connection) -> Iterator[Department]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reportexport.api import export
-from reportexport.exporters import ExportOptions
+from reportexport.exporters import ExportOptions, get_exporter, streams
 from reportexport.exporters.json import report_json_chunks
 from reportexport.extract import extract_facts
 from reportexport.model import Report, SourceInfo
@@ -27,10 +27,22 @@ def test_sample_json_file_is_pydantic_dump_byte_for_byte(sample_report: Report, 
 
 
 @pytest.mark.parametrize("keep", [0, 1, 2], ids=["no-departments", "one", "two"])
-def test_edge_shapes_match_the_whole_dump(tiny_report: Report, keep: int) -> None:
+def test_edge_shapes_match_the_whole_dump(tiny_report: Report, keep: int, tmp_path: Path) -> None:
     report = extract_facts(tiny_report).model_copy(update={
         "departments": tiny_report.departments[:keep],
         "preamble": "引言第一行\n第二行 \"引号\" \\ 反斜杠\t制表",  # escaped newline, quotes, backslash, tab
         "source": SourceInfo(name="x.txt", pages=("p1.txt", "p2.txt")),
     })
     assert b"".join(report_json_chunks(report)) == _whole(report)
+    # from a stream of departments (reportexport all with a large report), the same bytes
+    out = tmp_path / "streamed.json"
+    exporter = get_exporter("json")
+    head = report.model_copy(update={"departments": ()})
+    assert exporter.summarize(report, ExportOptions()) is None
+    exporter.export_departments(head, None, iter(report.departments), out, ExportOptions())
+    assert out.read_bytes() == _whole(report)
+    assert exporter.finish(report, None, ExportOptions()) == []
+
+
+def test_the_json_exporter_can_write_from_a_stream() -> None:
+    assert streams(get_exporter("json"))
