@@ -290,6 +290,17 @@ def test_overview_sentence_and_table_counts(tmp_path):
     assert tcw == grid
 
 
+def test_overview_table_of_the_sample_counts_as_figures_does(sample_report, tmp_path):
+    from reportexport.figures import count_recognitions
+
+    d = docx.Document(str(export(sample_report, tmp_path / "sample.docx")))
+    rows = [[c.text for c in r.cells] for r in d.tables[0].rows][1:-1]
+    expected = [[str(len(dep.items)), str(count_recognitions(dep.items, RecognitionType.endorsement)),
+                 str(count_recognitions(dep.items, RecognitionType.award))] for dep in sample_report.departments]
+    assert [row[2:5] for row in rows] == expected
+    assert sum(int(row[3]) for row in rows) > 5 and sum(int(row[4]) for row in rows) > 5
+
+
 def test_overview_without_facts_has_only_counts(tiny_report, tmp_path):
     d = docx.Document(str(export(tiny_report, tmp_path / "a.docx")))
     assert [c.text for c in d.tables[0].rows[0].cells] == ["序号", "部门", "事项数"]

@@ -261,17 +261,23 @@ def department_name(dep: Department, continued_name: str | None) -> str:
     return dep.display_name
 
 
+_ENDORSEMENT, _AWARD = RecognitionType.endorsement, RecognitionType.award
+
+
 def count(dep: Department, done_status: str | None) -> Counts:
     """Items, endorsements (批示肯定), awards (获奖) and finished items of one department."""
-    c = Counts(items=len(dep.items))
+    endorsements = awards = done = 0
     for item in dep.items:
         if item.facts:  # one pass over the item's recognitions for both counts
-            types = [r.type for r in item_recognitions(item)]
-            c.endorsements += types.count(RecognitionType.endorsement)
-            c.awards += types.count(RecognitionType.award)
+            for recognition in item_recognitions(item):
+                kind = recognition.type
+                if kind is _ENDORSEMENT:  # a member: validated, or made by the extractor
+                    endorsements += 1
+                elif kind is _AWARD:
+                    awards += 1
         if done_status is not None and item.status == done_status:
-            c.done += 1
-    return c
+            done += 1
+    return Counts(items=len(dep.items), endorsements=endorsements, awards=awards, done=done)
 
 
 def key_figures(item: WorkItem) -> list[str]:
