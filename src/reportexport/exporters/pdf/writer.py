@@ -76,11 +76,11 @@ class _WrittenAsFormatted(PDFDocument):
     sink: BinaryIO | None = None
 
     def Reference(self, obj: object, name: str | None = None) -> object:  # noqa: N802 (reportlab's name)
-        """Register ``obj``.  A font subset's file, made just before, is compressed at once
-        (see :func:`_compress_now`), and the pages of the font files it read are given back
-        (:func:`reportexport.fontcache.release_pages`)."""
-        if name is not None and name.startswith("fontFile:") and isinstance(obj, PDFStream):
-            _compress_now(obj)
+        """Register ``obj``.  After a font subset's file (made just before, when the document
+        is saved), the pages of the mapped font files it read are given back
+        (:func:`reportexport.fontcache.release_pages`): 25 MB of the four bundled files
+        otherwise stay resident once every subset of a 25,000-item digest is made."""
+        if name is not None and name.startswith("fontFile:"):
             for font in self.delayedFonts:
                 release_pages(font)
         return super().Reference(obj, name)
@@ -103,21 +103,6 @@ class _WrittenAsFormatted(PDFDocument):
         del self.__dict__["_collector"]
 
 
-def _compress_now(stream: PDFStream) -> None:
-    """Compress a stream now, the way ``PDFStream.format`` would when the file is saved.
-
-    reportlab makes every font subset (a TrueType file of 256 glyphs) when the document is
-    saved, and keeps each one uncompressed until the whole file is formatted: at 25,000
-    items the PDF worker grew by 38 MB for the subsets alone.  Compressed at once, only one
-    subset is ever held uncompressed.  ``format`` leaves a stream alone whose dictionary
-    already names its filter, and sorts the dictionary's keys, so the bytes are the same.
-    """
-    if stream.filters != [PDFZCompress] or "Filter" in stream.dictionary.dict or stream.content is None:
-        return
-    stream.content = PDFZCompress.encode(stream.content)
-    stream.dictionary["Filter"] = PDFArray([PDFName(PDFZCompress.pdfname)])
-
-
 def _canvas_class(footer_font: str) -> type[Canvas]:
     """A canvas that compresses each page as it ends, and fills in the page-total form,
     opens the outline and writes the file as it is formatted when saved."""
@@ -125,7 +110,7 @@ def _canvas_class(footer_font: str) -> type[Canvas]:
     class DigestCanvas(Canvas):
         def __init__(self, *args: object, **kw: object) -> None:
             super().__init__(*args, **kw)
-            self._doc.__class__ = _WrittenAsFormatted  # only adds the property above
+            self._doc.__class__ = _WrittenAsFormatted  # only adds the two hooks above
 
         def showPage(self) -> None:
             super().showPage()
