@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from reportexport.api import export
 from reportexport.extract import extract_item_facts
-from reportexport.figures import count_recognitions, distinct_recognitions, item_recognitions
+from reportexport.figures import count_recognitions, distinct_recognitions, item_recognitions, recognition_counts
 from reportexport.model import Metric, Recognition, RecognitionType, Report
 
 
@@ -21,6 +21,15 @@ def test_a_recognition_repeated_in_the_body_counts_once(sample_report: Report) -
     assert 0 < counted < all_endorsements
     science = next(i for i in items if i.id == "d25-i2")  # title and body both say 获省委主要领导批示
     assert len(item_recognitions(science, RecognitionType.endorsement)) == 1
+
+
+def test_recognition_counts_of_every_type_in_one_pass(sample_report: Report) -> None:
+    for dep in sample_report.departments:
+        counts = recognition_counts(dep.items)
+        assert set(counts) == set(RecognitionType)
+        assert counts == {t: count_recognitions(dep.items, t) for t in RecognitionType}
+    totals = recognition_counts(i for _, i in sample_report.items())
+    assert totals[RecognitionType.endorsement] > 5 and totals[RecognitionType.award] > 5
 
 
 def test_word_and_pdf_show_the_same_totals(sample_report: Report, tmp_path: Path) -> None:

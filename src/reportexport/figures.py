@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from .model import Fact, Metric, Recognition, RecognitionType, WorkItem
 
-__all__ = ["count_recognitions", "distinct_recognitions", "item_metrics", "item_recognitions"]
+__all__ = ["count_recognitions", "distinct_recognitions", "item_metrics", "item_recognitions", "recognition_counts"]
 
 _NOT_IN_KEY = re.compile(r"[\s“”‘’\"'「」『』]+")
 
@@ -67,6 +67,17 @@ def item_recognitions(item: WorkItem, *types: RecognitionType) -> list[Recogniti
 def count_recognitions(items: list[WorkItem] | tuple[WorkItem, ...], *types: RecognitionType) -> int:
     """How many recognitions of the given types the items have."""
     return sum(len(item_recognitions(item, *types)) for item in items)
+
+
+def recognition_counts(items: Iterable[WorkItem]) -> dict[RecognitionType, int]:
+    """How many recognitions of each type the items have (every type present, 0 when none),
+    in one pass: what the Word overview and the PDF cover count per department."""
+    counts = dict.fromkeys(RecognitionType, 0)
+    for item in items:
+        if item.facts:
+            for recognition in item_recognitions(item):
+                counts[recognition.type] += 1
+    return counts
 
 
 def item_metrics(item: WorkItem) -> list[Metric]:

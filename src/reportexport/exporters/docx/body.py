@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ...figures import item_recognitions
+from ...figures import recognition_counts
 from ...model import Department, Metric, RecognitionType, Report, WorkItem
 
 # Characters XML 1.0 cannot carry (C0 controls except tab/newline/CR, surrogates, FFFE/FFFF).
@@ -261,23 +261,12 @@ def department_name(dep: Department, continued_name: str | None) -> str:
     return dep.display_name
 
 
-_ENDORSEMENT, _AWARD = RecognitionType.endorsement, RecognitionType.award
-
-
 def count(dep: Department, done_status: str | None) -> Counts:
     """Items, endorsements (批示肯定), awards (获奖) and finished items of one department."""
-    endorsements = awards = done = 0
-    for item in dep.items:
-        if item.facts:  # one pass over the item's recognitions for both counts
-            for recognition in item_recognitions(item):
-                kind = recognition.type
-                if kind is _ENDORSEMENT:  # a member: validated, or made by the extractor
-                    endorsements += 1
-                elif kind is _AWARD:
-                    awards += 1
-        if done_status is not None and item.status == done_status:
-            done += 1
-    return Counts(items=len(dep.items), endorsements=endorsements, awards=awards, done=done)
+    counts = recognition_counts(dep.items)
+    done = sum(1 for item in dep.items if item.status == done_status) if done_status is not None else 0
+    return Counts(items=len(dep.items), endorsements=counts[RecognitionType.endorsement],
+                  awards=counts[RecognitionType.award], done=done)
 
 
 def key_figures(item: WorkItem) -> list[str]:

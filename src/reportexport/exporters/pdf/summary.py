@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...figures import item_metrics, item_recognitions
+from ...figures import item_metrics, recognition_counts
 from ...model import Department, RecognitionType, Report
 
 
@@ -59,17 +59,13 @@ _OTHERS = (RecognitionType.selection, RecognitionType.publication, RecognitionTy
 
 
 def _department(dep: Department, continued_name: str | None, has_facts: bool) -> DepartmentFigures:
-    """The figures of one department, each item's recognitions listed once."""
-    types: list[RecognitionType] = []
-    metrics = 0
-    if has_facts:
-        for item in dep.items:
-            types += [r.type for r in item_recognitions(item)]
-            metrics += len(item_metrics(item))
+    """The figures of one department, each item's recognitions counted once."""
+    counts = recognition_counts(dep.items) if has_facts else dict.fromkeys(RecognitionType, 0)
     return DepartmentFigures(
         id=dep.id, short_name=short_department_name(dep, continued_name), name=dep.name, items=len(dep.items),
-        endorsed=types.count(RecognitionType.endorsement), awards=types.count(RecognitionType.award),
-        others=sum(map(types.count, _OTHERS)), metrics=metrics,
+        endorsed=counts[RecognitionType.endorsement], awards=counts[RecognitionType.award],
+        others=sum(counts[t] for t in _OTHERS),
+        metrics=sum(len(item_metrics(item)) for item in dep.items) if has_facts else 0,
         titles="" if has_facts else "；".join(item.title for item in dep.items),
     )
 
