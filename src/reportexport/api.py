@@ -395,13 +395,12 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
     department at a time to the formats of ``early.outboxes``, by a thread of this process
     (:func:`_feed`); such a format's warnings and read-back are done here, where the report
     is, and the local formats that can write from a stream of departments get transient
-    copies (:func:`_stage_transient`).  The remaining remote formats get workers now: where processes can be forked
-    (Linux), forked workers inherit the report: its pages are shared copy-on-write until
-    touched, and nothing is serialised; the collector's generations are frozen first (also
-    when streaming), so that no collection in either process walks (and copies) the
-    report's pages.  Elsewhere
-    a worker gets the report as JSON and validates its own copy.  Exporter libraries are
-    imported by the process that uses them.
+    copies (:func:`_stage_transient`).  The remaining remote formats get workers now: where
+    processes can be forked (Linux), forked workers inherit the report: its pages are shared
+    copy-on-write until touched, and nothing is serialised; the collector's generations are
+    frozen first (also when streaming), so that no collection in either process walks (and
+    copies) the report's pages.  Elsewhere a worker gets the report as JSON and validates
+    its own copy.  Exporter libraries are imported by the process that uses them.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -469,12 +468,11 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
                 try:
                     if name in streamed:
                         staged[name], result = futures[name].result()
-                        found.extend(get_exporter(name).finish(report, result, options))
-                        checks[name] = (checker(report, name, staged[name], _recorded(options), targets[name].name)
-                                        if checker is not None else [])
+                        warnings, checks[name] = _finished(report, name, staged[name], result, options, checker,
+                                                           targets[name].name)
                     else:
                         staged[name], warnings, checks[name] = futures[name].result()
-                        found.extend(warnings)
+                    found.extend(warnings)
                 except BaseException as exc:  # noqa: BLE001
                     errors.append(exc)
     finally:
@@ -515,8 +513,7 @@ def _feed(outbox: Connection, report: Report, summary: object, stop: threading.E
 
     A department is sent as :func:`_department_json` makes it."""
     try:
-        head = report.model_copy(update={"departments": ()})
-        outbox.send((head.model_dump_json(), summary))
+        outbox.send((_without_departments(report).model_dump_json(), summary))
         for dep in report.departments:
             if stop.is_set():
                 return
@@ -548,18 +545,40 @@ def _stage_transient(report: Report, fmt: str, target: Path, options: object,
     the strings it writes (pydantic's UTF-8 copies) goes with them instead of staying in
     the report, which this process keeps until every format is written."""
     from .exporters import get_exporter
+
+    summary = get_exporter(fmt).summarize(report, options)  # type: ignore[attr-defined]
+    copies = (Department.model_validate_json(_department_json(dep)) for dep in report.departments)
+    staged, result = _write_departments(fmt, _without_departments(report), summary, copies, target, options)
+    return staged, *_finished(report, fmt, staged, result, options, checker, target.name)
+
+
+def _write_departments(fmt: str, head: Report, summary: object, departments: Iterator[Department], target: Path,
+                       options: object, owner: int | None = None) -> tuple[Path, object]:
+    """``fmt`` written from ``head`` (a report without departments), the exporter's
+    ``summary`` and ``departments`` to a staged file (``owner`` commits it): (staged path,
+    the exporter's result for its ``finish``)."""
+    from .exporters import get_exporter
     from .io import staged_path
 
-    exporter = get_exporter(fmt)
-    summary = exporter.summarize(report, options)  # type: ignore[attr-defined]
-    head = report.model_copy(update={"departments": ()})
-    copies = (Department.model_validate_json(_department_json(dep)) for dep in report.departments)
     box: list[Path] = []
-    with staged_path(target, box) as tmp, gc_paused():
-        result = exporter.export_departments(head, summary, copies, tmp, options)  # type: ignore[attr-defined]
-    warnings = exporter.finish(report, result, options)  # type: ignore[attr-defined]
-    checks = checker(report, fmt, box[0], _recorded(options), target.name) if checker is not None else []
-    return box[0], list(warnings), checks
+    with staged_path(target, box, owner=owner) as tmp, gc_paused():
+        result = get_exporter(fmt).export_departments(head, summary, departments, tmp, options)  # type: ignore[attr-defined]
+    return box[0], result
+
+
+def _finished(report: Report, fmt: str, staged: Path, result: object, options: object, checker: Checker | None,
+              name: str) -> tuple[list[Diagnostic], list]:
+    """(warnings, checks) of a format written from a stream: the exporter's ``finish`` and
+    the read-back, both where the whole report is."""
+    from .exporters import get_exporter
+
+    warnings = list(get_exporter(fmt).finish(report, result, options))  # type: ignore[attr-defined]
+    return warnings, checker(report, fmt, staged, _recorded(options), name) if checker is not None else []
+
+
+def _without_departments(report: Report) -> Report:
+    """``report`` with no departments: what a format written from a stream gets first."""
+    return report.model_copy(update={"departments": ()})
 
 
 def _received(inbox: Connection) -> Iterator[Department]:
@@ -572,18 +591,11 @@ def _stage_streamed(fmt: str, target: Path, options: object, owner: int) -> tupl
     """Streaming worker: write ``fmt`` from the departments arriving through its pipe to a
     staged file (``owner`` commits it); returns (staged path, the exporter's result for
     its ``finish``)."""
-    from .exporters import get_exporter
-    from .io import staged_path
-
     inbox = _STREAM_INBOXES[fmt]
     try:
-        exporter = get_exporter(fmt)
         head_json, summary = inbox.recv()
-        head = Report.model_validate_json(head_json)
-        box: list[Path] = []
-        with staged_path(target, box, owner=owner) as tmp, gc_paused():
-            result = exporter.export_departments(head, summary, _received(inbox), tmp, options)  # type: ignore[attr-defined]
-        return box[0], result
+        return _write_departments(fmt, Report.model_validate_json(head_json), summary, _received(inbox),
+                                  target, options, owner)
     finally:
         inbox.close()  # the parent's feeder, if still sending, stops
 
