@@ -71,7 +71,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from operator import attrgetter
 from typing import TypeVar
 
@@ -142,8 +142,8 @@ _PCT = r"[%％‰]"
 
 def _trie_pattern(words: list[str]) -> str:
     """A pattern for ``"|".join(words)`` with ``words`` longest first, written as a trie:
-    ``人次|人`` → ``人(?:次)?``.  sre tries the alternatives of a group one by one; here it tests
-    one character per level instead of every unit in turn.  The matches and their order of
+    ``人次|人`` → ``人(?:次)?``, ``元|吨`` → ``[元吨]``.  sre tries the alternatives of a group
+    one by one; here it tests one character per level instead of every unit in turn.  The matches and their order of
     preference are the same: at each level a longer word is tried before a shorter one, and
     siblings start with different characters.
     """
@@ -155,7 +155,14 @@ def _trie_pattern(words: list[str]) -> str:
         node[""] = {}
 
     def emit(node: dict) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in node.items() if ch]
+        # Children that end a word and go no further are one character class: sre tests a
+        # class in one step, and a group's alternatives one after another.
+        leaves = [ch for ch, child in node.items() if ch and list(child) == [""]]
+        branches = [re.escape(ch) + emit(child) for ch, child in node.items() if ch and ch not in leaves]
+        if len(leaves) > 1:
+            branches.append("[" + "".join(map(re.escape, leaves)) + "]")
+        else:
+            branches += leaves
         if not branches:
             return ""
         if len(branches) == 1 and ("" not in node or len(branches[0]) == 1):
@@ -352,66 +359,73 @@ _RANK_RX = re.compile(
 # --------------------------------------------------------------------------- fact objects
 
 # Facts are built without re-validating values the extractor made with the right types:
-# validation would cost about 3 µs a fact.  Each builder sets the slots through their
-# descriptors, unrolled (a loop over the field names costs three times as much).  Every field
-# is set (``tests/test_extract.py`` checks that each fact equals its validated copy).
-_new = object.__new__
+# validation would cost about 3 µs a fact.  Each builder is a plain class with the fact's slot
+# layout: its ``__init__`` fills the slots (specialised attribute stores, the cheapest way
+# Python has) and then makes the instance a fact by assigning ``__class__``, which CPython
+# allows between classes of the same slots.  This costs half of setting the slots of
+# ``object.__new__(Metric)`` through their descriptors.  Every field is set
+# (``tests/test_extract.py`` checks that each fact equals its validated copy).
 _intern = sys.intern
 
 
-def _setters(cls: type, names: tuple[str, ...]) -> tuple:
-    """The slot setters of ``cls`` for ``names``, which must be all its fields, in order."""
-    if tuple(cls.__pydantic_fields__) != names:  # type: ignore[attr-defined]
-        raise AssertionError(f"{cls.__name__} fields are {tuple(cls.__pydantic_fields__)}")  # type: ignore[attr-defined]
-    return tuple(cls.__dict__[name].__set__ for name in names)
+def _same_slots(builder: type, cls: type) -> type:
+    """``builder``, after checking that its slots are the fields of ``cls`` in order."""
+    fields = tuple(cls.__pydantic_fields__)  # type: ignore[attr-defined]
+    if builder.__slots__ != fields or cls.__slots__ != fields:  # type: ignore[attr-defined]
+        raise AssertionError(f"{builder.__name__} slots are not the fields of {cls.__name__}: {fields}")
+    return builder
 
 
-_METRIC_SET = _setters(Metric, ("kind", "raw", "start", "end", "value", "unit", "qualifier"))
-_DATE_SET = _setters(DateRef, ("kind", "raw", "start", "end", "value", "until", "part", "year_inferred"))
-_RECOGNITION_SET = _setters(Recognition, ("kind", "raw", "start", "end", "type", "by", "outlet"))
+class _NewMetric:
+    __slots__ = ("kind", "raw", "start", "end", "value", "unit", "qualifier")
+
+    def __init__(self, raw: str, start: int, end: int, value: float | tuple[float, float], unit: str,
+                 qualifier: str | None) -> None:
+        self.kind = "metric"
+        self.raw = raw
+        self.start = start
+        self.end = end
+        self.value = value
+        self.unit = unit
+        self.qualifier = qualifier
+        self.__class__ = Metric  # type: ignore[assignment]
 
 
-def _metric(raw: str, start: int, end: int, value: float | tuple[float, float], unit: str,
-            qualifier: str | None) -> Metric:
-    obj = _new(Metric)
-    set_kind, set_raw, set_start, set_end, set_value, set_unit, set_qualifier = _METRIC_SET
-    set_kind(obj, "metric")
-    set_raw(obj, raw)
-    set_start(obj, start)
-    set_end(obj, end)
-    set_value(obj, value)
-    set_unit(obj, unit)
-    set_qualifier(obj, qualifier)
-    return obj
+class _NewDate:
+    __slots__ = ("kind", "raw", "start", "end", "value", "until", "part", "year_inferred")
+
+    def __init__(self, raw: str, start: int, end: int, value: str, until: str | None = None,
+                 part: str | None = None, year_inferred: bool = False) -> None:
+        self.kind = "date"
+        self.raw = raw
+        self.start = start
+        self.end = end
+        self.value = value
+        self.until = until
+        self.part = part
+        self.year_inferred = year_inferred
+        self.__class__ = DateRef  # type: ignore[assignment]
 
 
-def _date(raw: str, start: int, end: int, value: str, until: str | None = None, part: str | None = None,
-          year_inferred: bool = False) -> DateRef:
-    obj = _new(DateRef)
-    set_kind, set_raw, set_start, set_end, set_value, set_until, set_part, set_inferred = _DATE_SET
-    set_kind(obj, "date")
-    set_raw(obj, raw)
-    set_start(obj, start)
-    set_end(obj, end)
-    set_value(obj, value)
-    set_until(obj, until)
-    set_part(obj, part)
-    set_inferred(obj, year_inferred)
-    return obj
+class _NewRecognition:
+    __slots__ = ("kind", "raw", "start", "end", "type", "by", "outlet")
+
+    def __init__(self, raw: str, start: int, end: int, type_: RecognitionType, by: str | None = None,
+                 outlet: str | None = None) -> None:
+        self.kind = "recognition"
+        self.raw = raw
+        self.start = start
+        self.end = end
+        self.type = type_
+        self.by = by
+        self.outlet = outlet
+        self.__class__ = Recognition  # type: ignore[assignment]
 
 
-def _recognition(raw: str, start: int, end: int, type_: RecognitionType, by: str | None = None,
-                 outlet: str | None = None) -> Recognition:
-    obj = _new(Recognition)
-    set_kind, set_raw, set_start, set_end, set_type, set_by, set_outlet = _RECOGNITION_SET
-    set_kind(obj, "recognition")
-    set_raw(obj, raw)
-    set_start(obj, start)
-    set_end(obj, end)
-    set_type(obj, type_)
-    set_by(obj, by)
-    set_outlet(obj, outlet)
-    return obj
+# Calling one returns the fact: _metric("36篇", 0, 3, 36.0, "篇", None) is a Metric.
+_metric: Callable[..., Metric] = _same_slots(_NewMetric, Metric)  # type: ignore[assignment]
+_date: Callable[..., DateRef] = _same_slots(_NewDate, DateRef)  # type: ignore[assignment]
+_recognition: Callable[..., Recognition] = _same_slots(_NewRecognition, Recognition)  # type: ignore[assignment]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -452,14 +466,27 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _qualifier(*parts: str | None) -> str | None:
-    out: list[str] = []
-    for p in parts:
-        if not p:
-            continue
-        q = "以上" if p in ("+", "＋") else p
-        if q not in out:
-            out.append(q)
-    return _intern("、".join(out)) if out else None
+    """The qualifiers written around a figure, joined with ``、``: (近, None, 余, None) → 近、余.
+
+    The combinations are few (prefixes × 余/多 × suffixes), so each is worked out once."""
+    qualifier = _QUALIFIERS.get(parts, _UNSEEN)
+    if qualifier is _UNSEEN:
+        out: list[str] = []
+        for p in parts:
+            if not p:
+                continue
+            q = "以上" if p in ("+", "＋") else p
+            if q not in out:
+                out.append(q)
+        qualifier = _intern("、".join(out)) if out else None
+        if len(_QUALIFIERS) < _MAX_CACHED:
+            _QUALIFIERS[parts] = qualifier
+    return qualifier  # type: ignore[return-value]
+
+
+_UNSEEN = object()
+_MAX_CACHED = 4096  # bound of each small cache of this module
+_QUALIFIERS: dict[tuple[str | None, ...], str | None] = {}
 
 
 # --------------------------------------------------------------------------- extractors
@@ -511,7 +538,12 @@ def _metric_value(num: str, mag: str | None, unit: str) -> int | float:
         numerator = int(whole + fraction)
         denominator = 10 ** len(fraction)
     else:
-        numerator, denominator = parse_chinese_number(num), 1
+        numerator = _CN_VALUES.get(num)
+        if numerator is None:
+            numerator = parse_chinese_number(num)
+            if len(_CN_VALUES) < _MAX_CACHED:
+                _CN_VALUES[num] = numerator
+        denominator = 1
     if mag:
         numerator *= _MAGNITUDE[mag]
     if unit == "%":
@@ -519,6 +551,10 @@ def _metric_value(num: str, mag: str | None, unit: str) -> int | float:
     elif unit == "‰":
         denominator *= 1000
     return numerator if denominator == 1 else numerator / denominator
+
+
+#: Values of Chinese numerals seen (两 → 2): few distinct ones occur.
+_CN_VALUES: dict[str, int] = {}
 
 
 def _norm_unit(unit: str | None) -> str:
@@ -545,19 +581,26 @@ def _single_metric(m: re.Match[str]) -> Metric | None:
     """The metric of a ``_METRIC_RX`` match, or None when it is not one (no unit, a year, 一…)."""
     pre, num, q1, mag, q2, unit, cpre, cnum, cq, cunit, suf = m.groups()
     if num is not None:
-        if not (mag or unit):
-            return None  # a bare number, including a year before 年/月 (2023年 is a date)
-        if unit == "年" and (mag or _metric_value(num, None, "") > 100):
+        if unit is None:
+            if mag is None:
+                return None  # a bare number, including a year before 年/月 (2023年 is a date)
+            unit_n = ""
+        elif unit == "年" and (mag or _metric_value(num, None, "") > 100):
             return None
+        else:
+            unit_n = "%" if unit == "％" else unit
+        if mag is None and unit_n != "%" and unit_n != "‰" and num.isdigit() and num.isascii():
+            value = int(num)  # the usual case: 36篇
+        else:
+            value = _metric_value(num, mag, unit_n)
     else:
-        num, unit, q1, q2 = cnum, cunit, cq, None
-        if num == "一" or (unit == "年" and not cq):
+        num, unit_n, q1, q2 = cnum, cunit, cq, None
+        if num == "一" or (unit_n == "年" and not cq):
             return None
-        bare = not num.strip("百千万亿")
-        if bare and not (pre or cpre or suf) and (num not in ("百", "千") or unit in _CN_NOUN_SET):
+        if not num.strip("百千万亿") and not (pre or cpre or suf) and (
+                num not in ("百", "千") or unit_n in _CN_NOUN_SET):
             return None  # 万元生产总值, 万亿元大关, 千亿县: a class, not an amount
-    unit_n = "%" if unit in ("%", "％") else (unit or "")
-    value = _metric_value(num, mag, unit_n)
+        value = _metric_value(num, None, unit_n)
     if value == 0:
         return None
     qualifier = _qualifier(pre or cpre, q1, q2, suf) if (pre or cpre or q1 or q2 or suf) else None
@@ -566,6 +609,14 @@ def _single_metric(m: re.Match[str]) -> Metric | None:
 
 
 _ONE = 1  # a taken character in the mask of _metrics
+# What may stand between the start of a metric and its number: a prefix of _PRE, and 过
+# before a bare magnitude (cpre), alone or after a prefix (超过过亿 is not Chinese, but the
+# grammar allows it).  A match that starts before a number start has one of these before it.
+_PRE_WORDS = ("接近", "将近", "超过", "突破", "不足", "不到", "近", "超", "逾", "约")
+_PREFIXES = frozenset((*_PRE_WORDS, *(w + "过" for w in _PRE_WORDS), "过"))
+assert max(map(len, _PREFIXES)) == 3
+_BACK_PREFIXED = (3, 2, 1, 0)  # how far before a number start a match may begin
+_BACK_NONE = (0,)
 
 
 def _metrics(
@@ -575,10 +626,11 @@ def _metrics(
     idioms or each other.  ``starts`` are the number starts of ``text`` (``_NUM_START_RX``).
 
     Single figures are what ``_METRIC_RX.search`` finds from the start, retrying one character
-    further after a match that is not a metric: it is tried at each number start and at the
-    prefix characters just before it, in text order.  Taken characters are marked in a byte
-    mask so that the overlap test is one ``find``.  Idioms are rare: they are marked only when
-    a figure to keep has one near it (:func:`_mark_idioms`), not searched for in every text.
+    further after a match that is not a metric.  A match begins at a number start or at most
+    three characters before it, where those characters are a prefix (``超过``, ``近``:
+    ``_PREFIXES``); so it is tried there only, in text order.  Taken characters are marked in
+    a byte mask so that the overlap test is one ``find``.  Idioms are rare: they are marked
+    only when a figure to keep has one near it, not searched for in every text.
     """
     out: list[Metric] = []
     mask = bytearray(len(text))
@@ -599,26 +651,33 @@ def _metrics(
                 mask[start:end] = b"\x01" * (end - start)
     classes = "级" in text  # 10万吨级泊位: a size class, not an amount
     match = _METRIC_RX.match
+    idiom_search = _IDIOM_RX.search
+    find = mask.find
     pos = 0  # the next position to try
     for n, prefixed in starts:
-        if n < pos:
+        if n < pos or mask[n]:  # every match tried for this start covers n
             continue
-        p = n - _PRE_MAX if prefixed and n - _PRE_MAX > pos else (pos if prefixed else n)
-        while p <= n:
-            if (p == n or text[p] in _PRE_FIRST) and (m := match(text, p)) is not None:
-                end = m.end()
-                free = mask.find(_ONE, p, end) < 0
-                if free and not idioms and (idioms := _mark_idioms(text, mask, p, end)):
-                    free = mask.find(_ONE, p, end) < 0
-                if free and not (classes and _CLASS_AFTER_RX.match(text, end)):
-                    metric = _single_metric(m)
-                    if metric is not None:
-                        out.append(metric)
-                        mask[p:end] = b"\x01" * (end - p)
-                        p = end
-                        continue
-            p += 1
-        pos = p
+        for back in _BACK_PREFIXED if prefixed else _BACK_NONE:
+            p = n - back
+            if p < pos or (back and text[p:n] not in _PREFIXES) or (m := match(text, p)) is None:
+                continue
+            end = m.end()
+            if find(_ONE, p, end) >= 0:
+                continue
+            if not idioms and idiom_search(text, max(0, p - _IDIOM_REACH), end + _IDIOM_REACH):
+                idioms = _mark_idioms(text, mask, p, end)
+                if find(_ONE, p, end) >= 0:
+                    continue
+            if classes and _CLASS_AFTER_RX.match(text, end):
+                continue
+            metric = _single_metric(m)
+            if metric is not None:
+                out.append(metric)
+                mask[p:end] = b"\x01" * (end - p)
+                pos = end
+                break
+        else:
+            pos = n + 1
     return out
 
 
@@ -799,7 +858,7 @@ def _updated(model: _M, field: str, value: object) -> _M:
         return copied
     values = model.__dict__.copy()
     values[field] = value
-    copied = _new(type(model))
+    copied = object.__new__(type(model))
     _SET_DICT(copied, values)
     _SET_FIELDS_SET(copied, shared_fields_set(model.__pydantic_fields_set__ | {field}))
     _SET_EXTRA(copied, None)
