@@ -71,7 +71,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from operator import attrgetter
 from typing import TypeVar
 
@@ -326,7 +326,6 @@ _AWARD_PRIZE_RX = re.compile(  # runs only when 奖 occurs
 )
 _AWARD_HONOUR_RX = re.compile(  # runs only when 为 or 荣获/获得 occurs
     r"""
-    (?=[荣获被表评命])
     (?:荣获|获评|获得|被(?P<by>[^，。；被]{0,25}?)(?=[表评命授])(?:表彰为|评为|命名为|授予)|表彰为|评为|命名为)
     (?:“[^”]{2,40}”(?:荣誉称号|称号)?
       |[^，。；《》]{2,40}?(?=[先示组荣称品工])
@@ -337,7 +336,7 @@ _AWARD_HONOUR_RX = re.compile(  # runs only when 为 or 荣获/获得 occurs
 _AWARD_GRADE2_RX = re.compile(r"(?=[获居评优A-Z])(?:获评?|居|评为)?(?:[A-Z]（优秀）|优秀)(?:等次|档次)")
 _AWARD_INCENTIVE_RX = re.compile(r"获[^，。；]{0,10}?督查激励")
 _SELECT_RX = re.compile(
-    r"(?=[入列获])(?:入选|入围|列入|获批)[^，。；]{0,40}?"
+    r"(?:入选|入围|列入|获批)[^，。；]{0,40}?"
     r"(?=[典案名试品艺展示之目])(?:典型案例|案例|名单|试点|品牌|艺术展|展|示范单位|之一|目录)(?:城市|项目|单位|名单)?”?"
 )
 _PUB_RX = re.compile(
@@ -740,32 +739,25 @@ def _visitor_before(text: str, at: int) -> str | None:
     return None
 
 
-def _has(text: str, words: tuple[str, ...]) -> bool:
-    return any(w in text for w in words)
-
-
-def _rec(m: re.Match[str], type_: RecognitionType, **extra: str | None) -> Recognition:
-    return _recognition(m.group(), m.start(), m.end(), type_, **extra)
-
-
-def _endorsements(text: str) -> Iterator[Recognition]:
+def _endorsements(text: str, out: list[Recognition]) -> None:
     for m in _ENDORSE_RX.finditer(text):
         t0 = m.start("t")
         if (t0 >= 2 and text.startswith("指示", t0 - 2)) or text.startswith("批示精神", t0):
             continue  # 重要指示批示精神
+        end = m.end()
         by, start = _who_before(text, m.start())
-        yield _recognition(text[start: m.end()], start, m.end(), RecognitionType.endorsement, by=by)
+        out.append(_recognition(text[start:end], start, end, _ENDORSEMENT, by))
 
 
-def _awards(text: str) -> Iterator[Recognition]:
+def _awards(text: str, out: list[Recognition]) -> None:
     if "奖" in text:
         for m in _AWARD_PRIZE_RX.finditer(text):
-            yield _rec(m, RecognitionType.award)
-            end = m.end()
+            start, end = m.span()
+            out.append(_recognition(m.group(), start, end, _AWARD))
             if m.group("named"):  # a list of prizes: 获评A奖、B奖、C一等奖
                 while text.startswith("、", end) and (nxt := _AWARD_NEXT_RX.match(text, end + 1)):
-                    yield _rec(nxt, RecognitionType.award)
-                    end = nxt.end()
+                    start, end = nxt.span()
+                    out.append(_recognition(nxt.group(), start, end, _AWARD))
     if "荣获" in text or "获评" in text or "获得" in text or "评为" in text or "命名为" in text or (
         "授予" in text or "表彰为" in text
     ):  # each branch of _AWARD_HONOUR_RX contains one of these
@@ -773,17 +765,17 @@ def _awards(text: str) -> Iterator[Recognition]:
             by = m.group("by") or None
             if by is not None:
                 by = _BY_TAIL_RX.sub("", by) or None
-            yield _rec(m, RecognitionType.award, by=by)
+            out.append(_recognition(m.group(), m.start(), m.end(), _AWARD, by))
     if "等次" in text or "档次" in text:
-        yield from (_rec(m, RecognitionType.award) for m in _AWARD_GRADE2_RX.finditer(text))
+        out += [_recognition(m.group(), m.start(), m.end(), _AWARD) for m in _AWARD_GRADE2_RX.finditer(text)]
     if "督查激励" in text:
-        yield from (_rec(m, RecognitionType.award) for m in _AWARD_INCENTIVE_RX.finditer(text))
+        out += [_recognition(m.group(), m.start(), m.end(), _AWARD) for m in _AWARD_INCENTIVE_RX.finditer(text)]
 
 
-def _publications(text: str) -> Iterator[Recognition]:
+def _publications(text: str, out: list[Recognition]) -> None:
     for m in _PUB_RX.finditer(text):
         outlets = [a or b for a, b in _TITLE_RX.findall(m.group("titles"))]
-        yield _rec(m, RecognitionType.publication, outlet="、".join(outlets))
+        out.append(_recognition(m.group(), m.start(), m.end(), _PUBLICATION, None, "、".join(outlets)))
 
 
 def _may_rank(text: str) -> bool:
@@ -795,34 +787,45 @@ def _may_rank(text: str) -> bool:
 
 
 _RANK_SCOPES = ("全国", "全省", "全市", "全球", "全县", "全区", "省内", "市内")
+_ENDORSEMENT, _AWARD, _SELECTION, _PUBLICATION, _RANKING = (
+    RecognitionType.endorsement, RecognitionType.award, RecognitionType.selection,
+    RecognitionType.publication, RecognitionType.ranking)
 
 
 def _recognitions(text: str) -> list[Recognition]:
     """Every recognition in ``text``; each kind's regex runs only when its trigger words occur."""
     out: list[Recognition] = []
     if "批示" in text or "签批" in text or "肯定" in text or "表扬" in text or "评价" in text:
-        out.extend(_endorsements(text))
-    out.extend(_awards(text))
+        _endorsements(text, out)
+    _awards(text, out)
     if "入选" in text or "入围" in text or "列入" in text or "获批" in text:
-        out += [_recognition(m.group(), m.start(), m.end(), RecognitionType.selection)
-                for m in _SELECT_RX.finditer(text)]
-    if ("《" in text or "被“" in text) and _has(text, ("刊", "报道", "推介", "转发", "发表")):
-        out.extend(_publications(text))
+        out += [_recognition(m.group(), m.start(), m.end(), _SELECTION) for m in _SELECT_RX.finditer(text)]
+    if ("《" in text or "被“" in text) and (
+            "刊" in text or "报道" in text or "推介" in text or "转发" in text or "发表" in text):
+        _publications(text, out)
     if _may_rank(text):
-        out += [_recognition(m.group(), m.start(), m.end(), RecognitionType.ranking)
-                for m in _RANK_RX.finditer(text)]
-    return _drop_contained(out)
+        out += [_recognition(m.group(), m.start(), m.end(), _RANKING) for m in _RANK_RX.finditer(text)]
+    return _drop_contained(out) if len(out) > 1 else out
+
+
+def _by_start_longest_first(r: Recognition) -> tuple[int, int]:
+    return r.start, -r.end
 
 
 def _drop_contained(recs: list[Recognition]) -> list[Recognition]:
-    """Keep the longest of recognitions of one type that contain each other."""
-    if len(recs) < 2:
-        return recs
-    recs.sort(key=lambda r: (r.start, -r.end))
+    """Keep the longest of recognitions of one type that contain each other, sorted by start
+    (longest first at one start).
+
+    In that order a recognition is contained in a kept one of its type exactly when it ends
+    no later than the furthest end kept for the type so far: every kept one starts no later.
+    """
+    recs.sort(key=_by_start_longest_first)
     kept: list[Recognition] = []
+    furthest: dict[RecognitionType, int] = {}
     for r in recs:
-        if any(k.type is r.type and k.start <= r.start and r.end <= k.end for k in kept):
+        if r.end <= furthest.get(r.type, -1):
             continue
+        furthest[r.type] = r.end
         kept.append(r)
     return kept
 
