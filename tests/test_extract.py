@@ -284,6 +284,28 @@ def test_not_endorsements_or_awards(text: str) -> None:
                                                RecognitionType.publication)], recs
 
 
+def test_a_recognition_inside_a_longer_one_of_its_type_is_dropped_not_one_of_another_type() -> None:
+    # 一等奖 is found alone and as the end of 市社科优秀成果一等奖 (the second prize of a list)
+    awards = [(r.raw, r.start) for r in _recognitions("获评全省优秀调研成果奖、市社科优秀成果一等奖，另一课题获二等奖。")]
+    assert awards == [("获评全省优秀调研成果奖", 0), ("市社科优秀成果一等奖", 12), ("获二等奖", 27)]
+    # a ranking inside a selection stays: they say different things
+    kinds = [(r.type, r.raw) for r in _recognitions("该项目入选全国唯一试点。")]
+    assert kinds == [(RecognitionType.selection, "入选全国唯一试点"), (RecognitionType.ranking, "全国唯一")]
+
+
+def test_facts_are_built_as_the_model_classes_and_the_builders_must_match_them() -> None:
+    from reportexport import extract
+
+    metric = extract._metric("36篇", 0, 3, 36.0, "篇", None)
+    assert type(metric) is Metric and metric == Metric(raw="36篇", start=0, end=3, value=36.0, unit="篇")
+
+    class Wrong:
+        __slots__ = ("kind", "raw", "start", "end", "value", "qualifier", "unit")
+
+    with pytest.raises(AssertionError, match="not the fields of Metric"):
+        extract._same_slots(Wrong, Metric)
+
+
 def test_facts_are_sorted_and_metrics_do_not_overlap_dates() -> None:
     text = "2023年9月，省人大常委会主任杨东奇7次批示肯定，投资3.38亿元，12月24日召开，居全省第一。"
     facts = extract_item_facts(text, 2023)
