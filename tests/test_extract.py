@@ -293,17 +293,24 @@ def test_a_recognition_inside_a_longer_one_of_its_type_is_dropped_not_one_of_ano
     assert kinds == [(RecognitionType.selection, "入选全国唯一试点"), (RecognitionType.ranking, "全国唯一")]
 
 
-def test_facts_are_built_as_the_model_classes_and_the_builders_must_match_them() -> None:
+def test_facts_are_built_as_the_model_classes_and_the_builders_follow_their_fields() -> None:
+    from pydantic.dataclasses import dataclass
+
     from reportexport import extract
 
     metric = extract._metric("36篇", 0, 3, 36.0, "篇", None)
     assert type(metric) is Metric and metric == Metric(raw="36篇", start=0, end=3, value=36.0, unit="篇")
+    date = extract._date("12月24日", 0, 6, "2023-12-24", year_inferred=True)
+    assert date == DateRef(raw="12月24日", start=0, end=6, value="2023-12-24", year_inferred=True)
 
-    class Wrong:
-        __slots__ = ("kind", "raw", "start", "end", "value", "qualifier", "unit")
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Odd:  # a builder takes the fields in order: an optional one cannot come first
+        kind: str = "odd"
+        note: str = ""
+        start: int
 
-    with pytest.raises(AssertionError, match="not the fields of Metric"):
-        extract._same_slots(Wrong, Metric)
+    with pytest.raises(AssertionError, match="a required field follows an optional one"):
+        extract._builder(Odd)
 
 
 def test_facts_are_sorted_and_metrics_do_not_overlap_dates() -> None:

@@ -73,9 +73,10 @@ import re
 import sys
 from collections.abc import Callable
 from operator import attrgetter
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from reportexport.model import (
     DateRef,
@@ -362,69 +363,37 @@ _RANK_RX = re.compile(
 # layout: its ``__init__`` fills the slots (specialised attribute stores, the cheapest way
 # Python has) and then makes the instance a fact by assigning ``__class__``, which CPython
 # allows between classes of the same slots.  This costs half of setting the slots of
-# ``object.__new__(Metric)`` through their descriptors.  Every field is set
-# (``tests/test_extract.py`` checks that each fact equals its validated copy).
+# ``object.__new__(Metric)`` through their descriptors.  The ``__init__`` is generated from
+# the fact's fields, as :mod:`dataclasses` generates one, so that it sets every field in
+# order (``tests/test_extract.py`` checks that each fact equals its validated copy).
 _intern = sys.intern
 
 
-def _same_slots(builder: type, cls: type) -> type:
-    """``builder``, after checking that its slots are the fields of ``cls`` in order."""
-    fields = tuple(cls.__pydantic_fields__)  # type: ignore[attr-defined]
-    if builder.__slots__ != fields or cls.__slots__ != fields:  # type: ignore[attr-defined]
-        raise AssertionError(f"{builder.__name__} slots are not the fields of {cls.__name__}: {fields}")
-    return builder
+def _builder(cls: type) -> Callable[..., Any]:
+    """A constructor of the fact class ``cls`` that does not validate: called with the
+    fields after ``kind`` (``_metric("36篇", 0, 3, 36.0, "篇", None)``), it returns a ``cls``."""
+    fields: dict[str, FieldInfo] = cls.__pydantic_fields__  # type: ignore[attr-defined]
+    names = tuple(fields)
+    if names[0] != "kind" or cls.__slots__ != names:  # type: ignore[attr-defined]
+        raise AssertionError(f"{cls.__name__}: slots {cls.__slots__} are not its fields {names}")  # type: ignore[attr-defined]
+    params = names[1:]
+    defaults = tuple(fields[n].default for n in params if not fields[n].is_required())
+    if any(fields[n].is_required() for n in params[len(params) - len(defaults):]):
+        raise AssertionError(f"{cls.__name__}: a required field follows an optional one")
+    source = (f"def __init__(self, {', '.join(params)}):\n"
+              f"    self.kind = {fields['kind'].default!r}\n"
+              + "".join(f"    self.{n} = {n}\n" for n in params)
+              + "    self.__class__ = fact_class\n")
+    namespace: dict[str, Any] = {"fact_class": cls}
+    exec(source, namespace)  # noqa: S102 — generated from the field names above
+    init = namespace["__init__"]
+    init.__defaults__ = defaults
+    return type(f"_New{cls.__name__}", (), {"__slots__": names, "__init__": init})
 
 
-class _NewMetric:
-    __slots__ = ("kind", "raw", "start", "end", "value", "unit", "qualifier")
-
-    def __init__(self, raw: str, start: int, end: int, value: float | tuple[float, float], unit: str,
-                 qualifier: str | None) -> None:
-        self.kind = "metric"
-        self.raw = raw
-        self.start = start
-        self.end = end
-        self.value = value
-        self.unit = unit
-        self.qualifier = qualifier
-        self.__class__ = Metric  # type: ignore[assignment]
-
-
-class _NewDate:
-    __slots__ = ("kind", "raw", "start", "end", "value", "until", "part", "year_inferred")
-
-    def __init__(self, raw: str, start: int, end: int, value: str, until: str | None = None,
-                 part: str | None = None, year_inferred: bool = False) -> None:
-        self.kind = "date"
-        self.raw = raw
-        self.start = start
-        self.end = end
-        self.value = value
-        self.until = until
-        self.part = part
-        self.year_inferred = year_inferred
-        self.__class__ = DateRef  # type: ignore[assignment]
-
-
-class _NewRecognition:
-    __slots__ = ("kind", "raw", "start", "end", "type", "by", "outlet")
-
-    def __init__(self, raw: str, start: int, end: int, type_: RecognitionType, by: str | None = None,
-                 outlet: str | None = None) -> None:
-        self.kind = "recognition"
-        self.raw = raw
-        self.start = start
-        self.end = end
-        self.type = type_
-        self.by = by
-        self.outlet = outlet
-        self.__class__ = Recognition  # type: ignore[assignment]
-
-
-# Calling one returns the fact: _metric("36篇", 0, 3, 36.0, "篇", None) is a Metric.
-_metric: Callable[..., Metric] = _same_slots(_NewMetric, Metric)  # type: ignore[assignment]
-_date: Callable[..., DateRef] = _same_slots(_NewDate, DateRef)  # type: ignore[assignment]
-_recognition: Callable[..., Recognition] = _same_slots(_NewRecognition, Recognition)  # type: ignore[assignment]
+_metric: Callable[..., Metric] = _builder(Metric)
+_date: Callable[..., DateRef] = _builder(DateRef)
+_recognition: Callable[..., Recognition] = _builder(Recognition)
 
 
 # --------------------------------------------------------------------------- helpers
