@@ -144,9 +144,9 @@ _PCT = r"[%％‰]"
 def _trie_pattern(words: list[str]) -> str:
     """A pattern for ``"|".join(words)`` with ``words`` longest first, written as a trie:
     ``人次|人`` → ``人(?:次)?``, ``元|吨`` → ``[元吨]``.  sre tries the alternatives of a group
-    one by one; here it tests one character per level instead of every unit in turn.  The matches and their order of
-    preference are the same: at each level a longer word is tried before a shorter one, and
-    siblings start with different characters.
+    one by one; here it tests one character per level instead of every unit in turn.  The
+    matches and their order of preference are the same: at each level a longer word is tried
+    before a shorter one, and siblings start with different characters.
     """
     trie: dict = {}
     for word in words:
@@ -232,8 +232,6 @@ _NUM_START_RX = re.compile(
     rf"(?P<pre>(?<={_PRE_CLASS}.)|(?<={_PRE_CLASS}..)|(?<={_PRE_CLASS}...))?",
     re.DOTALL,
 )
-_PRE_FIRST = frozenset(_PRE_CLASS[1:-1])
-_PRE_MAX = 3  # 超过 + 过 at most before the number
 _ASCII_DIGITS = frozenset("0123456789")
 
 _RANGE_HINT_RX = re.compile(r"[至到\-－—–~～][0-9０-９]")  # class first: sre skips fast
@@ -581,8 +579,9 @@ _ONE = 1  # a taken character in the mask of _metrics
 # before a bare magnitude (cpre), alone or after a prefix (超过过亿 is not Chinese, but the
 # grammar allows it).  A match that starts before a number start has one of these before it.
 _PRE_WORDS = ("接近", "将近", "超过", "突破", "不足", "不到", "近", "超", "逾", "约")
+assert re.sub(r"\(\?<!\[[^]]*\]\)", "", _PRE)[3:-1].split("|") == list(_PRE_WORDS)  # the words of _PRE
 _PREFIXES = frozenset((*_PRE_WORDS, *(w + "过" for w in _PRE_WORDS), "过"))
-assert max(map(len, _PREFIXES)) == 3
+assert max(map(len, _PREFIXES)) == 3 and {w[0] for w in _PREFIXES} == set(_PRE_CLASS[1:-1])
 _BACK_PREFIXED = (3, 2, 1, 0)  # how far before a number start a match may begin
 _BACK_NONE = (0,)
 
