@@ -45,6 +45,11 @@ def test_a_copy_with_an_update_leaves_the_shared_set_alone() -> None:
     assert "status" in changed.model_fields_set
     assert "status" not in first.model_fields_set
     assert "status" not in second.model_fields_set
+    # the copy shares the set of an instance given the same fields, and equals it
+    made = _item(status="已完成")
+    assert changed.model_fields_set is made.model_fields_set and changed == made
+    assert first.model_copy(deep=True).model_fields_set is first.model_fields_set
+    assert first.model_copy().model_fields_set is first.model_fields_set
 
 
 def test_pickle_and_json_round_trips_keep_the_fields(sample) -> None:

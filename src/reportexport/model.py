@@ -12,7 +12,8 @@ The JSON form (``Report.model_dump_json()``) is the interchange format of
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Literal, Union
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Self, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.dataclasses import dataclass
@@ -36,8 +37,31 @@ class _Frozen(BaseModel):
     def model_post_init(self, context: object, /) -> None:
         _SET_FIELDS_SET(self, shared_fields_set(self.__pydantic_fields_set__))
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """pydantic's ``model_copy`` (``update`` is not validated), with the copy's fields set
+        shared too.  A shallow copy sets the four slots of the copy directly: a third of the
+        time of pydantic's ``__copy__``, which copies each through ``copy.copy`` (the fact
+        extractor copies every item and department)."""
+        if deep or self.__pydantic_private__ is not None:
+            copied = super().model_copy(update=update, deep=deep)
+            _SET_FIELDS_SET(copied, shared_fields_set(copied.__pydantic_fields_set__))
+            return copied
+        values = self.__dict__.copy()
+        fields = self.__pydantic_fields_set__
+        if update:
+            values.update(update)
+            fields = fields | update.keys()
+        copied = object.__new__(type(self))
+        _SET_DICT(copied, values)
+        _SET_FIELDS_SET(copied, shared_fields_set(fields))
+        _SET_EXTRA(copied, None)  # extra fields are forbidden
+        _SET_PRIVATE(copied, None)
+        return copied
 
-_SET_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+
+_SET_DICT, _SET_FIELDS_SET, _SET_EXTRA, _SET_PRIVATE = (
+    BaseModel.__dict__[name].__set__
+    for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
 #: The shared fields sets, by their fields.  Bounded: each model has only so many optional
 #: fields, and past :data:`_MAX_SHARED` combinations an instance keeps its own set.
 _SHARED_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
