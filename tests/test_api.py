@@ -62,13 +62,13 @@ def test_streamed_digest_is_the_single_export_byte_for_byte(tmp_path: Path, samp
 
     streamed_export = PdfExporter.export_departments
 
-    def recorded(self, head, summary, departments, path, options):  # noqa: ANN001, ANN202
+    def recorded(self, head, departments, summary, path, options):  # noqa: ANN001, ANN202
         def logged():  # noqa: ANN202
             for dep in departments:
                 with received.open("a") as f:
                     f.write(f"{os.getpid()} {len(head.departments)} {dep.id}\n")
                 yield dep
-        return streamed_export(self, head, summary, logged(), path, options)
+        return streamed_export(self, head, logged(), summary, path, options)
 
     monkeypatch.setattr(PdfExporter, "export_departments", recorded)  # the forked worker inherits it
     options = ExportOptions()
@@ -111,7 +111,7 @@ def test_streamed_digest_refused_by_strict_leaves_every_old_file(tmp_path: Path)
 
 def test_a_failing_streaming_worker_stops_the_export_without_hanging(tmp_path: Path, sample_report: Report,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    def fails_after_two(self, head, summary, departments, path, options):  # noqa: ANN001, ANN202
+    def fails_after_two(self, head, departments, summary, path, options):  # noqa: ANN001, ANN202
         next(departments)
         next(departments)
         raise OSError(28, "No space left on device")
@@ -147,3 +147,69 @@ def test_a_department_that_cannot_be_sent_is_the_error_reported(tmp_path: Path, 
     with pytest.raises(ValueError, match="cannot serialise"):
         _streamed_all(sample_report, tmp_path, ExportOptions())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_worker_draws_departments_while_the_report_is_still_extracted(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a folder known before reading, each department goes to the PDF worker as soon as
+    its facts are in; the digest is still the single export, byte for byte."""
+    import time
+
+    from reportexport import extract
+    from reportexport.api import load_report
+
+    received = tmp_path / "received"
+    streamed_export = PdfExporter.export_departments
+
+    def recorded(self, head, departments, summary, path, options):  # noqa: ANN001, ANN202
+        def logged():  # noqa: ANN202
+            for dep in departments:
+                with received.open("a") as f:
+                    f.write(f"{dep.id}\n")
+                yield dep
+        return streamed_export(self, head, logged(), summary, path, options)
+
+    monkeypatch.setattr(PdfExporter, "export_departments", recorded)  # the forked worker inherits it
+    extract_facts = extract.extract_facts
+    drawn_before_the_second: list[bool] = []
+
+    def watched(report, each=None):  # noqa: ANN001, ANN202
+        def each_then_wait(dep):  # noqa: ANN001, ANN202
+            each(dep)
+            if not drawn_before_the_second:  # the first department: does the worker get it now?
+                deadline = time.monotonic() + 60
+                while not (received.exists() and dep.id in received.read_text().split()):
+                    if time.monotonic() > deadline:
+                        break
+                    time.sleep(0.01)
+                drawn_before_the_second.append(received.exists() and dep.id in received.read_text().split())
+        return extract_facts(report, each_then_wait if each is not None else None)
+
+    monkeypatch.setattr(extract, "extract_facts", watched)
+    options = ExportOptions()
+    folder = tmp_path / "all"
+    folder.mkdir()
+    formats = ["json", "pdf"]
+    with early_workers(formats, options, jobs=2, input_bytes=LARGE, folder=folder) as workers:
+        report = load_report(stream_to=workers)
+        manifest = export_all(report, folder, formats, options, jobs=2, workers=workers)
+    assert drawn_before_the_second == [True]
+    assert received.read_text().split() == [d.id for d in report.departments]
+    single = tmp_path / "single.pdf"
+    export(report, "pdf", single, options)
+    pdf = folder / next(o["path"] for o in manifest["outputs"] if o["format"] == "pdf")
+    assert pdf.read_bytes() == single.read_bytes()
+
+
+def test_tracking_keeps_the_departments_until_the_report_is_read(tmp_path: Path, sample_report: Report) -> None:
+    """An edited tracking sheet changes items once all are read: nothing is streamed before."""
+    from reportexport.api import load_report
+
+    sheet = tmp_path / "tracking.xlsx"
+    export(sample_report, "xlsx", sheet, ExportOptions())
+    folder = tmp_path / "all"
+    folder.mkdir()
+    with early_workers(["json", "pdf"], ExportOptions(), jobs=2, input_bytes=LARGE, folder=folder) as workers:
+        assert workers is not None
+        load_report(stream_to=workers, tracking=sheet)
+        assert not workers.begun

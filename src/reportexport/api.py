@@ -11,7 +11,7 @@ import contextlib
 import gc
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -21,7 +21,7 @@ from .errors import InputError, OutputError, StrictModeError
 from .model import Department, Diagnostic, Report, Severity
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
+    from concurrent.futures import Executor, Future
     from multiprocessing.connection import Connection
 
 DEFAULT_OUT = Path("out")
@@ -53,19 +53,25 @@ def load_report(
     tracking: Path | str | None = None,
     continued_name: str | None = None,
     extract: bool = True,
+    stream_to: EarlyWorkers | None = None,
 ) -> Report:
     """Read the input files (the bundled sample when none) into one report.
 
     Facts are extracted when ``extract`` is true; ``tracking`` applies the statuses, owners
-    and notes of an edited tracking sheet; ``strict`` turns warnings into an error.
+    and notes of an edited tracking sheet; ``strict`` turns warnings into an error.  With
+    ``stream_to`` (streaming workers of :func:`early_workers` given a folder), each
+    department is sent to them as soon as it is final, so that they draw while the rest is
+    extracted; not with ``tracking``, which changes the items once all are read.
     """
+    if stream_to is not None and (not stream_to.feeds or stream_to.folder is None or tracking is not None):
+        stream_to = None
     with gc_paused():
         return _load_report(inputs, settings=settings or Settings(), strict=strict, tracking=tracking,
-                            continued_name=continued_name, extract=extract)
+                            continued_name=continued_name, extract=extract, stream_to=stream_to)
 
 
 def _load_report(inputs: Sequence[Path | str], *, settings: Settings, strict: bool, tracking: Path | str | None,
-                 continued_name: str | None, extract: bool) -> Report:
+                 continued_name: str | None, extract: bool, stream_to: EarlyWorkers | None = None) -> Report:
     from .ingest import read_path
     from .resources import sample_path
 
@@ -81,8 +87,14 @@ def _load_report(inputs: Sequence[Path | str], *, settings: Settings, strict: bo
     name = continued_name or settings.document.continued_name
     if name:
         report = name_continued_section(report, name)
+    if stream_to is not None:
+        assert stream_to.folder is not None
+        stream_to.begin(_without_departments(report), stream_to.folder)
     if extract:
-        report = extract_facts(report)
+        report = extract_facts(report, each=stream_to.put if stream_to is not None else None)
+    elif stream_to is not None:
+        for dep in report.departments:
+            stream_to.put(dep)
     if tracking is not None:
         from .tracking import apply_tracking
 
@@ -93,11 +105,12 @@ def _load_report(inputs: Sequence[Path | str], *, settings: Settings, strict: bo
     return report
 
 
-def extract_facts(report: Report) -> Report:
-    """Fill ``WorkItem.facts`` (figures, dates, recognitions)."""
+def extract_facts(report: Report, each: Callable[[Department], object] | None = None) -> Report:
+    """Fill ``WorkItem.facts`` (figures, dates, recognitions); ``each`` is called with each
+    department as soon as its facts are in."""
     from .extract import extract_facts as run
 
-    return run(report)
+    return run(report, each)
 
 
 def name_continued_section(report: Report, name: str) -> Report:
@@ -217,22 +230,123 @@ def _plan(formats: Sequence[str], jobs: int | None) -> tuple[list[str], list[str
 EARLY_WORKERS_BYTES = 1 << 20
 
 
+#: What a feeder's queue gets after the last department (then the exporter's summary).
+_END = object()
+#: What wakes a feeder that is told to stop.
+_STOP = object()
+
+
+class _Feed:
+    """A thread of this process that sends a report to one streaming worker
+    (:func:`_stage_streamed`) through its pipe: the report without its departments and the
+    target (pickled), each department as JSON as it is put in the queue, an empty message
+    after the last one, then the exporter's summary (pickled).  The pipe holds little, so
+    the thread waits while the worker draws: the departments are serialised as they are
+    needed, never all at once.  A worker that has gone stops it (its future tells why);
+    any other failure is kept in ``error``.  A department is sent as
+    :func:`_department_json` makes it."""
+
+    def __init__(self, name: str, outbox: Connection) -> None:
+        import queue
+
+        self.outbox = outbox
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"reportexport-feed-{name}", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            head, target = self.queue.get()
+            self.outbox.send((head.model_dump_json(), str(target)))
+            while (dep := self.queue.get()) is not _END:
+                if self.stopping.is_set():  # not the departments still queued
+                    return
+                self.outbox.send_bytes(_department_json(dep))
+            self.outbox.send_bytes(b"")
+            summary = self.queue.get()
+            if not self.stopping.is_set():
+                self.outbox.send(summary)
+        except OSError:  # BrokenPipeError: the worker stopped reading
+            pass
+        except BaseException as exc:  # noqa: BLE001 — reported by the thread that waits for the export
+            self.error = exc
+        finally:
+            self.outbox.close()
+
+    def stop(self) -> None:
+        """Stop sending (the worker then meets the pipe's end) and wait for the thread: at
+        most until the worker reads the department being sent."""
+        if self.thread.is_alive():
+            self.stopping.set()
+            self.queue.put(_STOP)  # wakes a thread that waits for a department or the summary
+            self.thread.join()
+
+
 @dataclass
 class EarlyWorkers:
     """Export workers forked before the report was read (:func:`early_workers`).
 
-    With ``outboxes`` empty, the report is sent whole to ``pool``'s workers.  Otherwise each
-    format of ``outboxes`` is written by a worker that gets the report a department at a
-    time through its pipe (see :func:`_feed`), so that no worker holds the whole report."""
+    With ``feeds`` empty, the report is sent whole to ``pool``'s workers.  Otherwise each
+    format of ``feeds`` is written by a worker that gets the report a department at a
+    time through its pipe (see :class:`_Feed`), so that no worker holds the whole report.
+    The stream starts with :meth:`begin`, as soon as the report's departments are final
+    (``load_report(stream_to=...)`` does this before facts are extracted, when ``folder``
+    is known), goes on with :meth:`put` for each department and ends with :meth:`end`."""
 
     pool: Executor
-    #: The write end of each streamed format's pipe.
-    outboxes: dict[str, Connection] = field(default_factory=dict)
+    #: The feeder of each streamed format.
+    feeds: dict[str, _Feed] = field(default_factory=dict)
+    #: The worker's future of each streamed format: (staged path, the exporter's result).
+    futures: dict[str, Future] = field(default_factory=dict)
+    #: The folder the files go to, when known before the report is read.
+    folder: Path | None = None
+    #: Each streamed format's target, from :meth:`begin`.
+    targets: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def outboxes(self) -> dict[str, Connection]:
+        """The write end of each streamed format's pipe."""
+        return {name: feed.outbox for name, feed in self.feeds.items()}
+
+    @property
+    def begun(self) -> bool:
+        return bool(self.targets)
+
+    def begin(self, head: Report, folder: Path) -> None:
+        """Start sending: ``head`` is the report without its departments, as it will be
+        exported; the files go to ``folder``."""
+        from .exporters import get_exporter
+
+        for name, feed in self.feeds.items():
+            self.targets[name] = default_output(head, get_exporter(name).suffix, folder)
+            feed.queue.put((head, self.targets[name]))
+            feed.thread.start()
+
+    def put(self, department: Department) -> None:
+        """Send ``department`` (final: with its facts) after the ones put before it."""
+        for feed in self.feeds.values():
+            feed.queue.put(department)
+
+    def end(self, report: Report, options: object) -> None:
+        """After the last department: each exporter's summary of the whole ``report``."""
+        from .exporters import get_exporter
+
+        for name, feed in self.feeds.items():
+            summary = get_exporter(name).summarize(report, options)  # type: ignore[attr-defined]
+            feed.queue.put(_END)
+            feed.queue.put(summary)
+
+    def stop(self) -> list[BaseException]:
+        """Stop every feeder; returns what made any of them fail."""
+        for feed in self.feeds.values():
+            feed.stop()
+        return [feed.error for feed in self.feeds.values() if feed.error is not None]
 
 
 @contextlib.contextmanager
 def early_workers(formats: Sequence[str], options: object, jobs: int | None = None, input_bytes: int = 0,
-                  checker: Checker | None = None) -> Iterator[EarlyWorkers | None]:
+                  checker: Checker | None = None, folder: Path | None = None) -> Iterator[EarlyWorkers | None]:
     """Export workers forked now, before the report is read, for ``export_all(workers=...)``.
 
     While this process reads the report, each worker imports its exporters' libraries and
@@ -242,8 +356,10 @@ def early_workers(formats: Sequence[str], options: object, jobs: int | None = No
     whole, pickled.  A larger one is streamed, a department at a time, to the workers of the
     formats that can write that way (:func:`reportexport.exporters.streams`, e.g. the PDF
     digest): a worker forked after reading would share the report's pages only until it
-    touches them, and then hold a second copy of it.  Its other formats get workers forked
-    after reading (``export_all`` does that by itself).
+    touches them, and then hold a second copy of it.  With ``folder`` (where the files go),
+    ``load_report(stream_to=...)`` sends each department as soon as its facts are
+    extracted, and the worker draws it while the rest of the report is read.  Its other
+    formats get workers forked after reading (``export_all`` does that by itself).
 
     Yields None where this does not pay: one core or one format, no ``fork``, or a large
     input none of whose remote formats streams.
@@ -273,16 +389,17 @@ def early_workers(formats: Sequence[str], options: object, jobs: int | None = No
         outboxes = {name: outbox for name, (_, outbox) in pipes.items()}
         pool = ProcessPoolExecutor(max_workers=len(streamed), mp_context=context, initializer=_warm,
                                    initargs=(tuple(streamed), options, None, tuple(outboxes.values())))
-        try:
-            pool.submit(int)  # fork the workers now, each with every pipe
+        try:  # fork the workers now, each with every pipe, waiting for its report
+            futures = {name: pool.submit(_stage_streamed, name, options, os.getpid()) for name in streamed}
         finally:
             for name, (inbox, _) in pipes.items():
                 inbox.close()  # this process only writes
                 _STREAM_INBOXES.pop(name, None)
-        workers = EarlyWorkers(pool, outboxes)
+        workers = EarlyWorkers(pool, {name: _Feed(name, box) for name, box in outboxes.items()}, futures, folder)
     try:
         yield workers
     finally:
+        workers.stop()
         for outbox in workers.outboxes.values():
             outbox.close()  # a worker still waiting for departments stops (EOFError)
         workers.pool.shutdown(wait=True)
@@ -392,10 +509,11 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
     """The ``remote`` formats in processes of their own, the ``local`` ones here meanwhile.
 
     With ``early`` workers (:func:`early_workers`) the report is sent to them: whole, or a
-    department at a time to the formats of ``early.outboxes``, by a thread of this process
-    (:func:`_feed`); such a format's warnings and read-back are done here, where the report
-    is, and the local formats that can write from a stream of departments get transient
-    copies (:func:`_stage_transient`).  The remaining remote formats get workers now: where
+    department at a time to the formats of ``early.feeds``, by a thread of this process
+    (:class:`_Feed`, begun here unless ``load_report`` began it); such a format's warnings
+    and read-back are done here, where the report is, and the local formats that can write
+    from a stream of departments get transient copies (:func:`_stage_transient`).  The
+    remaining remote formats get workers now: where
     processes can be forked (Linux), forked workers inherit the report: its pages are shared
     copy-on-write until touched, and nothing is serialised; the collector's generations are
     frozen first (also when streaming), so that no collection in either process walks (and
@@ -409,7 +527,7 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
     from .io import discard
 
     global _SHARED_REPORT
-    streamed = {name: box for name, box in early.outboxes.items() if name in remote} if early is not None else {}
+    streamed = [name for name in early.feeds if name in remote] if early is not None else []
     others = [name for name in remote if name not in streamed]
     sent = early.pool if early is not None and not streamed else None
     staged: dict[str, Path] = {}
@@ -422,8 +540,6 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
         _SHARED_REPORT = report
     if freeze:
         gc.freeze()
-    stop = threading.Event()
-    feeders: list[threading.Thread] = []
     feed_errors: list[BaseException] = []
     try:
         with contextlib.ExitStack() as stack:
@@ -439,14 +555,16 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
                 futures = {name: pool.submit(_stage_one, source, name, targets[name], options, os.getpid(), checker)
                            for name in others}
                 del source
-            for name, outbox in streamed.items():  # after any fork: the feeders are threads
+            if streamed:  # after any fork: the feeders are threads
                 assert early is not None
-                summary = get_exporter(name).summarize(report, options)
-                futures[name] = early.pool.submit(_stage_streamed, name, targets[name], options, os.getpid())
-                feeder = threading.Thread(target=_feed, args=(outbox, report, summary, stop, feed_errors),
-                                          name=f"reportexport-feed-{name}", daemon=True)
-                feeder.start()
-                feeders.append(feeder)
+                if not early.begun:
+                    early.begin(_without_departments(report), targets[streamed[0]].parent)
+                    for dep in report.departments:
+                        early.put(dep)
+                if any(early.targets[name] != targets[name] for name in streamed):
+                    raise ValueError("early_workers(folder=...) and export_all were given different folders")
+                early.end(report, options)
+                futures.update((name, early.futures[name]) for name in streamed)
             # While a streamed worker draws, this process holds the report: the heap each
             # export here frees is handed back before the next one (the first after the
             # reader's), and the cheapest formats go first, so that the libraries the costly
@@ -476,9 +594,8 @@ def _export_parallel(report: Report, targets: dict[str, Path], options: object, 
                 except BaseException as exc:  # noqa: BLE001
                     errors.append(exc)
     finally:
-        stop.set()
-        for feeder in feeders:
-            feeder.join()
+        if early is not None:
+            feed_errors = early.stop()
         errors[:0] = feed_errors  # a department that could not be sent says why first
         if fork:
             _SHARED_REPORT = None
@@ -502,31 +619,6 @@ def _trim_heap() -> None:
         pass
 
 
-def _feed(outbox: Connection, report: Report, summary: object, stop: threading.Event,
-          errors: list[BaseException]) -> None:
-    """Send ``report`` to a streaming worker (:func:`_stage_streamed`): the report without its
-    departments and the exporter's ``summary`` (pickled), then each department as JSON,
-    then an empty message.  The pipe holds little, so this thread waits while the worker
-    draws: the departments are serialised as they are needed, never all at once.  Stops
-    early when ``stop`` is set or the worker has gone (its future tells why); any other
-    failure is put in ``errors``.
-
-    A department is sent as :func:`_department_json` makes it."""
-    try:
-        outbox.send((_without_departments(report).model_dump_json(), summary))
-        for dep in report.departments:
-            if stop.is_set():
-                return
-            outbox.send_bytes(_department_json(dep))
-        outbox.send_bytes(b"")
-    except OSError:  # BrokenPipeError: the worker stopped reading
-        pass
-    except BaseException as exc:  # noqa: BLE001 — reported by the thread that waits for the export
-        errors.append(exc)
-    finally:
-        outbox.close()
-
-
 def _department_json(department: Department) -> bytes:
     """``department`` as JSON, dumped by the standard library's encoder from
     ``model_dump(mode="json")``: pydantic's ``model_dump_json`` would leave a UTF-8 copy
@@ -548,21 +640,21 @@ def _stage_transient(report: Report, fmt: str, target: Path, options: object,
 
     summary = get_exporter(fmt).summarize(report, options)  # type: ignore[attr-defined]
     copies = (Department.model_validate_json(_department_json(dep)) for dep in report.departments)
-    staged, result = _write_departments(fmt, _without_departments(report), summary, copies, target, options)
+    staged, result = _write_departments(fmt, _without_departments(report), copies, lambda: summary, target, options)
     return staged, *_finished(report, fmt, staged, result, options, checker, target.name)
 
 
-def _write_departments(fmt: str, head: Report, summary: object, departments: Iterator[Department], target: Path,
-                       options: object, owner: int | None = None) -> tuple[Path, object]:
-    """``fmt`` written from ``head`` (a report without departments), the exporter's
-    ``summary`` and ``departments`` to a staged file (``owner`` commits it): (staged path,
-    the exporter's result for its ``finish``)."""
+def _write_departments(fmt: str, head: Report, departments: Iterator[Department], summary: Callable[[], object],
+                       target: Path, options: object, owner: int | None = None) -> tuple[Path, object]:
+    """``fmt`` written from ``head`` (a report without departments), ``departments`` and
+    the exporter's summary (``summary()``, once the last department is written) to a staged
+    file (``owner`` commits it): (staged path, the exporter's result for its ``finish``)."""
     from .exporters import get_exporter
     from .io import staged_path
 
     box: list[Path] = []
     with staged_path(target, box, owner=owner) as tmp, gc_paused():
-        result = get_exporter(fmt).export_departments(head, summary, departments, tmp, options)  # type: ignore[attr-defined]
+        result = get_exporter(fmt).export_departments(head, departments, summary, tmp, options)  # type: ignore[attr-defined]
     return box[0], result
 
 
@@ -582,20 +674,20 @@ def _without_departments(report: Report) -> Report:
 
 
 def _received(inbox: Connection) -> Iterator[Department]:
-    """The departments :func:`_feed` sends, validated one at a time."""
+    """The departments a :class:`_Feed` sends, validated one at a time."""
     while data := inbox.recv_bytes():
         yield Department.model_validate_json(data)
 
 
-def _stage_streamed(fmt: str, target: Path, options: object, owner: int) -> tuple[Path, object]:
-    """Streaming worker: write ``fmt`` from the departments arriving through its pipe to a
-    staged file (``owner`` commits it); returns (staged path, the exporter's result for
-    its ``finish``)."""
+def _stage_streamed(fmt: str, options: object, owner: int) -> tuple[Path, object]:
+    """Streaming worker: write ``fmt`` from what its pipe brings (see :class:`_Feed`) to a
+    staged file (``owner`` commits it); returns (staged path, the exporter's result for its
+    ``finish``).  Waits for the report's head, which comes as soon as the report is read."""
     inbox = _STREAM_INBOXES[fmt]
     try:
-        head_json, summary = inbox.recv()
-        return _write_departments(fmt, Report.model_validate_json(head_json), summary, _received(inbox),
-                                  target, options, owner)
+        head_json, target = inbox.recv()
+        return _write_departments(fmt, Report.model_validate_json(head_json), _received(inbox), inbox.recv,
+                                  Path(target), options, owner)
     finally:
         inbox.close()  # the parent's feeder, if still sending, stops
 

@@ -213,9 +213,9 @@ def all_(
         checker = None
         if check is not False:  # --check, or the default for a report of up to CHECK_ITEMS items
             from .check import CHECKER as checker
-        with early_workers(chosen, options, jobs, input_bytes, checker) as workers:
+        with early_workers(chosen, options, jobs, input_bytes, checker, folder) as workers:
             report = load_report(inputs or [], settings=settings, strict=strict, tracking=tracking,
-                                 continued_name=continued_name)
+                                 continued_name=continued_name, stream_to=workers)
             checked = check is True or (check is None and report.item_count <= CHECK_ITEMS)
             manifest = export_all(report, folder, chosen, options, inputs=sources, jobs=jobs,
                                   checker=checker if checked else None, workers=workers)

@@ -79,6 +79,7 @@ from pydantic.fields import FieldInfo
 
 from reportexport.model import (
     DateRef,
+    Department,
     Fact,
     Metric,
     Recognition,
@@ -816,13 +817,16 @@ def extract_item_facts(text: str, year: int | None) -> tuple[Fact, ...]:
     return tuple(facts)
 
 
-def extract_facts(report: Report) -> Report:
-    """A copy of ``report`` with every item's ``facts`` filled from its text."""
+def extract_facts(report: Report, each: Callable[[Department], object] | None = None) -> Report:
+    """A copy of ``report`` with every item's ``facts`` filled from its text; ``each`` (when
+    given) is called with each department as soon as its facts are in."""
     year = report.year
-    departments = tuple(
-        dep.model_copy(update={"items": tuple(
+    departments = []
+    for dep in report.departments:
+        done = dep.model_copy(update={"items": tuple(
             item.model_copy(update={"facts": extract_item_facts(item.text, year)}) for item in dep.items
         )})
-        for dep in report.departments
-    )
-    return report.model_copy(update={"departments": departments})
+        if each is not None:
+            each(done)
+        departments.append(done)
+    return report.model_copy(update={"departments": tuple(departments)})

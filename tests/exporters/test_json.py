@@ -39,7 +39,7 @@ def test_edge_shapes_match_the_whole_dump(tiny_report: Report, keep: int, tmp_pa
     exporter = get_exporter("json")
     head = report.model_copy(update={"departments": ()})
     assert exporter.summarize(report, ExportOptions()) is None
-    exporter.export_departments(head, None, iter(report.departments), out, ExportOptions())
+    exporter.export_departments(head, iter(report.departments), lambda: None, out, ExportOptions())
     assert out.read_bytes() == _whole(report)
     assert exporter.finish(report, None, ExportOptions()) == []
 

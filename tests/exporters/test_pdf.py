@@ -154,6 +154,25 @@ def test_outline_has_cover_departments_and_items(sample_report, sample_pdfs) -> 
         assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
 
 
+def test_front_matter_drawn_last_comes_first_in_page_order(sample_report, sample_pdfs) -> None:
+    """The cover and the overview are drawn after the departments (they need the whole
+    report's numbers) and put first: pages, footers and outline all read in order."""
+    for path in sample_pdfs.values():
+        reader = PdfReader(path)
+        pages = pdftotext_pages(path)[: len(reader.pages)]
+        total = len(reader.pages)
+        assert "重点工作摘要版" in pages[0] or "重点工作全文版" in pages[0]
+        assert "部门（单位）一览" in pages[1] and "部门（单位）一览" not in pages[0]
+        first = sample_report.departments[0]
+        starts = [n for n, page in enumerate(pages) if squeeze(first.items[0].title) in squeeze(page)]
+        assert starts and starts[0] >= 2  # the first department after the overview
+        for n, page in enumerate(pages, 1):  # body pages' numbers are forms filled in at the end
+            assert re.findall(r"第\s*(\d+)\s*页", page) == [str(n)], (n, page[-60:])
+            assert re.findall(r"共\s*(\d+)\s*页", page) == [str(total)]
+        where = [reader.get_destination_page_number(entry) for entry in reader.outline if not isinstance(entry, list)]
+        assert where[0] == 0 and where[1] >= 2 and where == sorted(where)
+
+
 def test_metadata_and_language(tiny_report, tmp_path) -> None:
     settings = Settings(document=DocumentSettings(author="市委督查室"))
     path = export(tiny_report, tmp_path / "t.pdf", settings=settings)
@@ -262,6 +281,54 @@ def test_overview_table_repeats_its_header(tmp_path) -> None:
     assert len(table_pages) >= 2
     assert all("部门（单位）" in p and "事项" in p for p in table_pages)
     assert len(outline_tree(path)) == 121
+
+
+def test_overview_table_made_a_page_at_a_time_shows_every_row_once_in_order(tmp_path) -> None:
+    """The overview is laid out a page at a time (a batch of rows tried, doubled while it
+    fits): every department once, in order, then the first department on the next page."""
+    count = 300
+    names = [f"{'长' * (n % 23)}部门{n:03d}号" for n in range(1, count + 1)]  # some rows wrap
+    body = "正文，新增就业岗位120个。"
+
+    def counted(n: int) -> WorkItem:
+        start = len(f"第{n}项重点工作。") + body.index("120个")
+        return item(n, 1, f"第{n}项重点工作", body, facts=(Metric(raw="120个", start=start, end=start + 4, value=120,
+                                                                   unit="个"),))
+
+    deps = tuple(Department(id=f"d{n}", number=n, numeral=str(n), name=name, heading=f"{n}、{name}",
+                            items=(counted(n),)) for n, name in enumerate(names, 1))
+    pages = [squeeze(p) for p in pdftotext_pages(export(Report(title="多部门报告", departments=deps), tmp_path / "o.pdf"))]
+    table = [n for n, page in enumerate(pages) if "序号部门（单位）事项批示肯定获奖关键数据" in page]
+    assert len(table) >= 8 and table == list(range(1, table[-1] + 1))
+    found = [int(m) for n in table for m in re.findall(r"部门(\d{3})号", pages[n])]
+    assert found == list(range(1, count + 1))
+    assert f"1、{names[0]}" in pages[table[-1] + 1]
+
+
+def test_paged_table_takes_more_rows_while_they_fit(tmp_path) -> None:
+    """Rows so short that more than a batch fit on a page: the batch is doubled, and every
+    row still appears once, in order, with the header on each page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, TableStyle
+
+    from reportexport.exporters.pdf.digest import PagedTable
+
+    count = 1000
+
+    def rows(start: int, stop: int) -> list[list[str]]:
+        return [[f"r{n:04d}"] for n in range(start, stop)]
+
+    def style(last: bool) -> TableStyle:
+        return TableStyle([("FONTSIZE", (0, 0), (-1, -1), 4), ("LEADING", (0, 0), (-1, -1), 5),
+                           ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
+
+    path = tmp_path / "rows.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build([PagedTable(["head"], count, rows, [100.0], style)])
+    pages = pdftotext_pages(path)[:-1]
+    per_page = [re.findall(r"r(\d{4})", page) for page in pages]
+    assert all(page.split()[0] == "head" for page in pages)
+    assert min(len(found) for found in per_page[:-1]) > PagedTable.BATCH
+    assert [int(n) for found in per_page for n in found] == list(range(count))
 
 
 def test_two_runs_give_identical_bytes(tiny_report, tmp_path) -> None:

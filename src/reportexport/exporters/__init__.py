@@ -8,11 +8,14 @@ an exporter never has to care about atomicity.
 An exporter may also write a report it gets a department at a time, from a worker process
 that never holds the whole report (``reportexport all`` does this with a large report, see
 ``api.early_workers``).  It then has three more methods: ``summarize(report, options)``
-runs where the report is and returns what the file needs before its first department
-(small, picklable); ``export_departments(report, summary, departments, path, options)``
-writes the file in the worker (``report`` without its departments, ``departments`` an
-iterator) and returns a picklable result; ``finish(report, result, options)`` turns that
-result into the export's warnings where the report is (and may refuse, like ``export``).
+runs where the report is and returns what the file needs of the whole report (small,
+picklable); ``export_departments(report, departments, summary, path, options)`` writes the
+file in the worker (``report`` without its departments, ``departments`` an iterator that
+may yield each department while the rest of the report is still being read) and returns a
+picklable result; it gets the summary by calling ``summary()``, which it may do only once
+``departments`` is exhausted (the PDF digest draws its cover then, and puts it first).
+``finish(report, result, options)`` turns that result into the export's warnings where the
+report is (and may refuse, like ``export``).
 
 Exporters are registered in the ``reportexport.exporters`` entry-point group
 (``pyproject.toml``); a third-party package adds a format with one line of its own

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -73,7 +73,7 @@ class JsonExporter:
         """Nothing: the head (the report without departments) is all the file needs first."""
         return None
 
-    def export_departments(self, report: Report, summary: None, departments: Iterable[Department],
+    def export_departments(self, report: Report, departments: Iterable[Department], summary: Callable[[], None],
                            path: Path, options: ExportOptions) -> None:
         _write(path, department_json_chunks(report, departments))
 

@@ -17,7 +17,7 @@ Characters no embedded font can draw are listed in :attr:`PdfExporter.last_warni
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -59,20 +59,21 @@ class PdfExporter:
         self.last_warnings = []
         self.last_warnings = write_digest(report, Path(path), options)
 
-    # A digest from a stream of departments (see reportexport.exporters): the cover and the
-    # overview table are drawn from the summary, the departments as they arrive.
+    # A digest from a stream of departments (see reportexport.exporters): the departments are
+    # drawn as they arrive, the cover and the overview table from the summary that comes last.
     def summarize(self, report: Report, options: ExportOptions) -> DigestSummary:
         """The numbers of the cover and the overview table (no reportlab needed)."""
         from .summary import digest_summary
 
         return digest_summary(report, options.settings.document.continued_name)
 
-    def export_departments(self, report: Report, summary: DigestSummary, departments: Iterable[Department],
-                           path: Path, options: ExportOptions) -> list[tuple[str, str]]:
+    def export_departments(self, report: Report, departments: Iterable[Department],
+                           summary: Callable[[], DigestSummary], path: Path,
+                           options: ExportOptions) -> list[tuple[str, str]]:
         """Write the digest; returns the (context, character) pairs no font could draw."""
         from .writer import write_digest_parts
 
-        return write_digest_parts(report, summary, departments, Path(path), options)
+        return write_digest_parts(report, departments, summary, Path(path), options)
 
     def finish(self, report: Report, result: list[tuple[str, str]], options: ExportOptions) -> list[Diagnostic]:
         """The warnings of :meth:`export_departments`' result (refused with ``--strict``)."""

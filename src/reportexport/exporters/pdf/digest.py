@@ -7,7 +7,7 @@ fallback); the chart is drawn with reportlab graphics in the embedded hei font.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
@@ -207,25 +207,39 @@ class FittedChart(Flowable):
 
 
 class DigestBuilder:
-    """Builds the list of flowables for one report.
+    """Builds the flowables of one report: :meth:`body` (the departments), then :meth:`front`
+    (the cover and the overview table), which the writer puts before the body.
 
-    ``report`` gives the title, source and the text around the departments; the cover and
-    the overview table are drawn from ``summary`` (see :mod:`.summary`), and the departments
+    ``report`` gives the title, source and the text around the departments; the departments
     come from ``departments``, one at a time: ``report.departments`` or a stream of them
-    (``report`` may then have none)."""
+    (``report`` may then have none).  The cover and the overview table are drawn from
+    ``summary`` (see :mod:`.summary`), or from what the callable ``summary`` returns when
+    the front matter is made, after the last department: a worker that gets the departments
+    as the report is read gets the summary last."""
 
     def __init__(self, report: Report, fonts: PdfFonts, styles: Styles, options: DigestOptions,
-                 frame_width: float, summary: DigestSummary, departments: Iterable[Department]) -> None:
+                 frame_width: float, summary: DigestSummary | Callable[[], DigestSummary],
+                 departments: Iterable[Department]) -> None:
         self.report = report
         self.fonts = fonts
         self.book: FontBook = fonts.book
         self.st = styles
         self.opt = options
         self.width = frame_width
-        self.summary = summary
+        self._summary = summary
         self.departments = departments
-        self.has_facts = summary.has_facts
         self._keys: set[str] = set()
+
+    @property
+    def summary(self) -> DigestSummary:
+        """The cover's and the overview's numbers (asked for once, when first needed)."""
+        if not isinstance(self._summary, DigestSummary):
+            self._summary = self._summary()
+        return self._summary
+
+    @property
+    def has_facts(self) -> bool:
+        return self.summary.has_facts
 
     # -------------------------------------------------------------- utilities
     def para(self, spans: str | Iterable[Span], style: TextStyle, **kw: object) -> CJKParagraph:
@@ -240,15 +254,9 @@ class DigestBuilder:
         return key
 
     # -------------------------------------------------------------- story
-    def story(self) -> list[Flowable]:
-        """Every flowable of the digest."""
-        return list(self.iter_story())
-
-    def iter_story(self) -> Iterator[Flowable]:
-        """The flowables of the digest in order, a department's at a time (see :class:`LazyStory`)."""
-        yield from self.cover()
-        yield PageBreak()
-        yield from self.overview_table()
+    def body(self) -> Iterator[Flowable]:
+        """The departments' flowables (with ``full``: the text before and after them), a
+        department's at a time (see :class:`LazyStory`)."""
         if self.opt.full and self.report.preamble.strip():
             for text in self.report.preamble.split("\n"):
                 if text.strip():
@@ -259,6 +267,12 @@ class DigestBuilder:
             for text in self.report.trailer.split("\n"):
                 if text.strip():
                     yield self.para(text.strip(), self.st.meta, context="trailer")
+
+    def front(self) -> Iterator[Flowable]:
+        """The cover and, from the next page, the overview table."""
+        yield from self.cover()
+        yield PageBreak()
+        yield from self.overview_table()
 
     def cover(self) -> list[Flowable]:
         r, st = self.report, self.st
@@ -416,15 +430,23 @@ class DigestBuilder:
         return min(CHART_PITCH[self.chart_series()], 440 / max(bars, 1))
 
     def overview_table(self) -> list[Flowable]:
-        """A table of departments (header row repeated on every page it spans)."""
-        st = self.st
+        """A table of departments, laid out a page at a time (the header row on every page)."""
         head = ["序号", "部门（单位）", "事项", "主要工作"]
         widths = [0.08, 0.24, 0.08, 0.60]
         if self.has_facts:
             head = ["序号", "部门（单位）", "事项", "批示肯定", "获奖", "关键数据"]
             widths = [0.09, 0.43, 0.12, 0.12, 0.12, 0.12]
-        rows = [[self.para(h, st.cell_head, context="table") for h in head]]
-        for n, dep in enumerate(self.summary.departments, 1):
+        table = PagedTable([self.para(h, self.st.cell_head, context="table") for h in head],
+                           len(self.summary.departments), self.overview_rows,
+                           [w * self.width for w in widths], self.overview_style)
+        return [self.para("部门（单位）一览", self.st.h1.derive(space_before=0), context="table"), table,
+                Spacer(1, 6)]
+
+    def overview_rows(self, start: int, stop: int) -> list[list[Flowable]]:
+        """The overview table's rows of departments ``start`` to ``stop`` (0-based, stop excluded)."""
+        st = self.st
+        rows = []
+        for n, dep in enumerate(self.summary.departments[start:stop], start + 1):
             cells: list[Flowable] = [
                 self.para(str(n), st.cell.derive(align="center"), context="table"),
                 self.para(dep.short_name, st.cell, context="table"),
@@ -436,19 +458,21 @@ class DigestBuilder:
             else:
                 cells.append(self.para(dep.titles, st.cell.derive(align="justify"), context=dep.id))
             rows.append(cells)
-        table = Table(rows, colWidths=[w * self.width for w in widths], repeatRows=1)
-        table.setStyle(TableStyle([
+        return rows
+
+    def overview_style(self, last: bool) -> TableStyle:
+        """The overview table's style on one page; ``last``: the page with the table's end."""
+        return TableStyle([
             ("FONT", (0, 0), (-1, -1), self.fonts["song"], 9.5),  # no default Helvetica
             ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
             ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
             ("LINEBELOW", (0, 0), (-1, 0), 0.5, INK),
             ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-            ("LINEBELOW", (0, -1), (-1, -1), 0.8, INK),
+            *([("LINEBELOW", (0, -1), (-1, -1), 0.8, INK)] if last else []),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ]))
-        return [self.para("部门（单位）一览", st.h1.derive(space_before=0), context="table"), table, Spacer(1, 6)]
+        ])
 
     def department(self, n: int, dep: Department) -> list[Flowable]:
         st = self.st
@@ -536,6 +560,62 @@ class DigestBuilder:
             else:
                 flow.append(self.para(highlighted(text, a, b, ranges, hei, ACCENT), st.body, context=item.id))
         return flow + self.tracking_line(item)
+
+
+class PagedTable(Flowable):
+    """A long table made a page at a time, its header row on every page.
+
+    ``rows(start, stop)`` makes the rows it needs (0-based, ``stop`` excluded) and
+    ``style(last)`` the style of a page's table (``last``: the one with the final row).  One
+    ``Table`` of a 5,000-department overview holds every cell while it is laid out (about
+    60 MB); this one holds a page's rows and a batch tried beyond them.
+    """
+
+    #: Rows tried for a page at first (twice as many while they all fit).
+    BATCH = 48
+
+    def __init__(self, head: list[Flowable], count: int, rows: Callable[[int, int], list[list[Flowable]]],
+                 widths: list[float], style: Callable[[bool], TableStyle], start: int = 0) -> None:
+        super().__init__()
+        self.head, self.count, self.rows, self.widths, self.style, self.start = head, count, rows, widths, style, start
+        self._whole: Table | None = None
+
+    def _table(self, stop: int) -> Table:
+        table = Table([self.head, *self.rows(self.start, stop)], colWidths=self.widths, repeatRows=1)
+        table.setStyle(self.style(stop >= self.count))
+        return table
+
+    def _rest(self, start: int) -> PagedTable:
+        return PagedTable(self.head, self.count, self.rows, self.widths, self.style, start)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self._whole = None
+        if self.count - self.start <= self.BATCH:
+            table = self._table(self.count)
+            width, height = table.wrap(availWidth, availHeight)
+            if height <= availHeight:
+                self._whole = table
+                return width, height
+        return availWidth, availHeight + 1  # more than fits: the frame asks for a split
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        batch = self.BATCH
+        while True:
+            stop = min(self.start + batch, self.count)
+            parts = self._table(stop).split(availWidth, availHeight)
+            if not parts:  # not even one row below the header: the next page
+                return []
+            if len(parts) == 1 and stop < self.count:  # the batch fits whole: try more rows
+                batch *= 2
+                continue
+            shown = self.start + len(parts[0]._cellvalues) - 1  # the rows on this page, without the header
+            if shown >= self.count:
+                return [self._table(self.count)]
+            return [self._table(shown), self._rest(shown)]
+
+    def draw(self) -> None:
+        assert self._whole is not None, "a PagedTable is drawn after it fitted whole"
+        self._whole.drawOn(self.canv, 0, 0)
 
 
 class LazyStory(list):

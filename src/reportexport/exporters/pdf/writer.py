@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -11,8 +12,9 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDocument, PDFFile, PDFName, PDFPage, PDFStream, PDFZCompress
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate
 
 from ...errors import OutputError
 from ...fontcache import release_pages
@@ -45,7 +47,12 @@ def _plain_flate_streams() -> Iterator[None]:
 
 
 def _compress_page_stream(page: PDFPage) -> None:
-    """Compress a finished page's content stream now instead of when the document is saved.
+    """Compress a page's content stream as it ends (see :func:`_compress_now`)."""
+    _compress_now(page)
+
+
+def _compress_now(page: PDFPage) -> None:
+    """Compress a page's content stream now instead of when the document is saved.
 
     reportlab keeps every page's stream as text until ``save``: at 25,000 items about 55 MB
     of the PDF step's memory.  The stream is what ``PDFPage.check_format`` would make
@@ -103,9 +110,47 @@ class _WrittenAsFormatted(PDFDocument):
         del self.__dict__["_collector"]
 
 
-def _canvas_class(footer_font: str) -> type[Canvas]:
-    """A canvas that compresses each page as it ends, and fills in the page-total form,
-    opens the outline and writes the file as it is formatted when saved."""
+@dataclass
+class _Order:
+    """How the pages drawn (body first, then the front matter) are put in reading order."""
+
+    #: The page (as drawn) the cover is on; None until the front matter is drawn.
+    front_from: int | None = None
+    #: Top-level outline entries (departments) drawn before the cover's.
+    outline_before: int = 0
+    #: The PDF's keywords, known when the front matter's summary is.
+    keywords: list[str] = field(default_factory=list)
+
+    def body_pages(self) -> int:
+        return (self.front_from or 1) - 1
+
+
+def _footer_at() -> tuple[float, float]:
+    """Where the footer's ``第 X 页`` ends and ``共 Y 页`` starts (between them), and its baseline."""
+    left, right, _, bottom = PAGE_MARGINS
+    return left + (A4[0] - left - right) / 2, bottom - 30
+
+
+class _FrontStart(Flowable):
+    """Marks the first page of the front matter (the cover), drawn after the body."""
+
+    def __init__(self, order: _Order) -> None:
+        super().__init__()
+        self.order = order
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return 0, 0
+
+    def draw(self) -> None:
+        outline = self.canv._doc.outline
+        self.order.front_from = self.canv.getPageNumber()
+        self.order.outline_before = len(outline.levelstack[0]) if outline.levelstack else 0
+
+
+def _canvas_class(footer_font: str, order: _Order) -> type[Canvas]:
+    """A canvas that compresses each page as it ends; when saved, it fills in the page-total
+    form and the body pages' numbers, puts the front matter before the body (pages and
+    outline), opens the outline and writes the file as it is formatted."""
 
     class DigestCanvas(Canvas):
         def __init__(self, *args: object, **kw: object) -> None:
@@ -116,6 +161,34 @@ def _canvas_class(footer_font: str) -> type[Canvas]:
             super().showPage()
             _compress_page_stream(self._doc.Pages.pages[-1])
 
+        def _number_body_pages(self, front_pages: int) -> None:
+            """Each body page's ``第 X 页``, known once the front matter is drawn: a content
+            stream of its own, added to the page's (which is compressed already)."""
+            cx, y = _footer_at()
+            for k, page in enumerate(self._doc.Pages.pages[: order.body_pages()], front_pages + 1):
+                text = f"第 {k} 页"
+                line = self.beginText(cx - 3 - stringWidth(text, footer_font, _FOOTER_SIZE), y)
+                line.setFont(footer_font, _FOOTER_SIZE)
+                line.setFillColor(MUTED)
+                line.textOut(text)
+                code = f"q {line.getCode()} Q"
+                _compress_now(page)  # if it was not as it ended
+                if page.Contents is None:  # pages not compressed at all
+                    page.stream += "\n" + code
+                else:
+                    page.Contents = PDFArray([page.Contents, PDFStream(content=code)])
+
+        def _front_first(self, total: int) -> None:
+            body = order.body_pages()
+            self._number_body_pages(total - body)
+            pages = self._doc.Pages.pages
+            pages[:] = pages[body:] + pages[:body]
+            outline = self._doc.outline
+            if outline.levelstack:
+                outline.addOutlineEntry(None)  # close the tree: every level folded into the top one
+                top, n = outline.levelstack[0], order.outline_before
+                top[:] = top[n:] + top[:n]
+
         def save(self) -> None:
             total = self.getPageNumber() - 1 if not self._code else self.getPageNumber()
             self.beginForm(_TOTAL_FORM)
@@ -123,6 +196,8 @@ def _canvas_class(footer_font: str) -> type[Canvas]:
             self.setFillColor(MUTED)
             self.drawString(0, 0, f"共 {total} 页")
             self.endForm()
+            self._front_first(total)
+            self.setKeywords(order.keywords)
             self.showOutline()
             target = self._filename
             if hasattr(target, "write"):
@@ -137,24 +212,31 @@ def _canvas_class(footer_font: str) -> type[Canvas]:
 
 
 class _DigestTemplate(BaseDocTemplate):
-    """One frame per page; header and footer drawn by :meth:`decorate`."""
+    """One frame per page; header and footer drawn by :meth:`decorate` when the page ends,
+    when it is known whether the page is in the body or in the front matter."""
 
-    def __init__(self, path: str, fonts: PdfFonts, header: CJKParagraph | None, **kw: object) -> None:
+    def __init__(self, path: str, fonts: PdfFonts, header: CJKParagraph | None, order: _Order, **kw: object) -> None:
         left, right, top, bottom = PAGE_MARGINS
         super().__init__(path, pagesize=A4, leftMargin=left, rightMargin=right, topMargin=top,
                          bottomMargin=bottom, **kw)
         self.fonts = fonts
         self.header = header
+        self.order = order
         frame = Frame(left, bottom, A4[0] - left - right, A4[1] - top - bottom, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.decorate)])
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=self.decorate)])
 
     def decorate(self, canv: Canvas, doc: BaseDocTemplate) -> None:
-        left, right, top, bottom = PAGE_MARGINS
+        """The running header (on every page but the cover) and the footer ``第 X 页 共 Y 页``.
+        A body page's number is added when the document is saved (the canvas's
+        ``_number_body_pages``), the total is a form filled in then."""
+        left, right, top, _ = PAGE_MARGINS
         width = A4[0] - left - right
+        drawn = canv.getPageNumber()
+        front = self.order.front_from
+        page = drawn - front + 1 if front is not None and drawn >= front else None  # None: in the body
         canv.saveState()
-        page = canv.getPageNumber()
-        if page > 1 and self.header is not None:
+        if page != 1 and self.header is not None:
             self.header.wrapOn(canv, width, 20)
             y = A4[1] - top + 10
             self.header.drawOn(canv, left, y)
@@ -164,8 +246,9 @@ class _DigestTemplate(BaseDocTemplate):
         font = self.fonts["song"]
         canv.setFont(font, _FOOTER_SIZE)
         canv.setFillColor(MUTED)
-        cx, y = left + width / 2, bottom - 30
-        canv.drawRightString(cx - 3, y, f"第 {page} 页")
+        cx, y = _footer_at()
+        if page is not None:
+            canv.drawRightString(cx - 3, y, f"第 {page} 页")
         canv.translate(cx + 3, y)
         canv.doForm(_TOTAL_FORM)
         canv.restoreState()
@@ -174,37 +257,56 @@ class _DigestTemplate(BaseDocTemplate):
 def write_digest(report: Report, path: Path, options: ExportOptions) -> list[Diagnostic]:
     """Write the digest of ``report`` to ``path``; returns the warnings (characters no font has)."""
     summary = digest_summary(report, options.settings.document.continued_name)
-    missing = write_digest_parts(report, summary, report.departments, path, options)
+    missing = write_digest_parts(report, report.departments, lambda: summary, path, options)
     return glyph_warnings(report, missing, options)
 
 
-def write_digest_parts(report: Report, summary: DigestSummary, departments: Iterable[Department], path: Path,
-                       options: ExportOptions) -> list[tuple[str, str]]:
-    """Write the digest of ``report`` with the cover and overview of ``summary`` and the
-    ``departments`` drawn as they come (``report`` itself may have none: a worker that gets
-    them one at a time).  Returns the (context, character) pairs no font could draw, for
-    :func:`glyph_warnings` in the process that has the whole report."""
+def _story(builder: DigestBuilder, order: _Order) -> Iterator[Flowable]:
+    """The body, then (from a new page) the front matter: the cover and the overview table
+    need the whole report's numbers, the body only its departments, so a worker that gets
+    them one at a time draws each as it comes.  The canvas puts the front matter first."""
+    drawn = False
+    for flowable in builder.body():
+        drawn = True
+        yield flowable
+    if drawn:
+        yield PageBreak()
+    yield _FrontStart(order)
+    yield from builder.front()
+
+
+def write_digest_parts(report: Report, departments: Iterable[Department], summary: Callable[[], DigestSummary],
+                       path: Path, options: ExportOptions) -> list[tuple[str, str]]:
+    """Write the digest of ``report`` with its ``departments`` drawn as they come (``report``
+    itself may have none: a worker that gets them one at a time), then the cover and
+    overview of what ``summary()`` returns once the last department is drawn.  Returns the
+    (context, character) pairs no font could draw, for :func:`glyph_warnings` in the
+    process that has the whole report."""
     fonts = load_fonts(options)
     styles = make_styles(fonts)
     settings = options.settings
     left, right, _, _ = PAGE_MARGINS
     width = A4[0] - left - right
     digest = DigestOptions(full=options.full, continued_name=settings.document.continued_name)
-    builder = DigestBuilder(report, fonts, styles, digest, width, summary, departments)
-    story = LazyStory(builder.iter_story())
-    title = report.title or report.source.name or "工作报告"
-    header = CJKParagraph(title, styles.header, fonts.book, context="header")
+    order = _Order()
     keywords = ["重点工作", "全文" if options.full else "摘要"]
     if report.year:
         keywords.append(f"{report.year}年")
-    keywords += [d.name for d in summary.departments if d.name]
+
+    def summary_then_keywords() -> DigestSummary:
+        got = summary()
+        order.keywords = keywords + [d.name for d in got.departments if d.name]
+        return got
+
+    builder = DigestBuilder(report, fonts, styles, digest, width, summary_then_keywords, departments)
+    title = report.title or report.source.name or "工作报告"
+    header = CJKParagraph(title, styles.header, fonts.book, context="header")
     doc = _DigestTemplate(
-        str(path), fonts, header,
+        str(path), fonts, header, order,
         title=title,
         subject=("重点工作全文" if options.full else "重点工作摘要") + (f"（{report.source.name}）" if report.source.name else ""),
         author=settings.document.author,
         creator=f"reportexport {options.tool_version}".strip(),
-        keywords=keywords,
         invariant=1,
         pageCompression=1,
         lang="zh-CN",
@@ -214,7 +316,7 @@ def write_digest_parts(report: Report, summary: DigestSummary, departments: Iter
     )
     try:
         with _plain_flate_streams():
-            doc.build(story, canvasmaker=_canvas_class(fonts["song"]))
+            doc.build(LazyStory(_story(builder, order)), canvasmaker=_canvas_class(fonts["song"], order))
     except OSError as exc:
         raise OutputError(f"cannot write the PDF: {exc.strerror or exc}", path=str(path)) from None
     return list(fonts.book.missing)
