@@ -56,10 +56,9 @@ def _outside_every_font() -> Report:
     return load_report([Path(__file__).parent / "fixtures" / "bad" / "outside_every_font.txt"])
 
 
-def test_streamed_digest_is_the_single_export_byte_for_byte(tmp_path: Path, sample_report: Report,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    received = tmp_path / "received"  # what the worker got: one line per department, with its pid
-
+def _log_received_departments(received: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make the PDF worker write a line to ``received`` for each department it draws: its pid,
+    the departments of the report it holds, the department's id."""
     streamed_export = PdfExporter.export_departments
 
     def recorded(self, head, departments, summary, path, options):  # noqa: ANN001, ANN202
@@ -71,6 +70,12 @@ def test_streamed_digest_is_the_single_export_byte_for_byte(tmp_path: Path, samp
         return streamed_export(self, head, logged(), summary, path, options)
 
     monkeypatch.setattr(PdfExporter, "export_departments", recorded)  # the forked worker inherits it
+    return received
+
+
+def test_streamed_digest_is_the_single_export_byte_for_byte(tmp_path: Path, sample_report: Report,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    received = _log_received_departments(tmp_path / "received", monkeypatch)
     options = ExportOptions()
     folder = tmp_path / "all"
     folder.mkdir()
@@ -158,18 +163,11 @@ def test_the_worker_draws_departments_while_the_report_is_still_extracted(tmp_pa
     from reportexport import extract
     from reportexport.api import load_report
 
-    received = tmp_path / "received"
-    streamed_export = PdfExporter.export_departments
+    received = _log_received_departments(tmp_path / "received", monkeypatch)
 
-    def recorded(self, head, departments, summary, path, options):  # noqa: ANN001, ANN202
-        def logged():  # noqa: ANN202
-            for dep in departments:
-                with received.open("a") as f:
-                    f.write(f"{dep.id}\n")
-                yield dep
-        return streamed_export(self, head, logged(), summary, path, options)
+    def drawn(dep_id: str) -> bool:
+        return received.exists() and dep_id in [line.split()[2] for line in received.read_text().splitlines()]
 
-    monkeypatch.setattr(PdfExporter, "export_departments", recorded)  # the forked worker inherits it
     extract_facts = extract.extract_facts
     drawn_before_the_second: list[bool] = []
 
@@ -178,11 +176,9 @@ def test_the_worker_draws_departments_while_the_report_is_still_extracted(tmp_pa
             each(dep)
             if not drawn_before_the_second:  # the first department: does the worker get it now?
                 deadline = time.monotonic() + 60
-                while not (received.exists() and dep.id in received.read_text().split()):
-                    if time.monotonic() > deadline:
-                        break
+                while not drawn(dep.id) and time.monotonic() < deadline:
                     time.sleep(0.01)
-                drawn_before_the_second.append(received.exists() and dep.id in received.read_text().split())
+                drawn_before_the_second.append(drawn(dep.id))
         return extract_facts(report, each_then_wait if each is not None else None)
 
     monkeypatch.setattr(extract, "extract_facts", watched)
@@ -194,7 +190,7 @@ def test_the_worker_draws_departments_while_the_report_is_still_extracted(tmp_pa
         report = load_report(stream_to=workers)
         manifest = export_all(report, folder, formats, options, jobs=2, workers=workers)
     assert drawn_before_the_second == [True]
-    assert received.read_text().split() == [d.id for d in report.departments]
+    assert [line.split()[2] for line in received.read_text().splitlines()] == [d.id for d in report.departments]
     single = tmp_path / "single.pdf"
     export(report, "pdf", single, options)
     pdf = folder / next(o["path"] for o in manifest["outputs"] if o["format"] == "pdf")
