@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from ...figures import recognition_counts
 from ...model import Department, Metric, RecognitionType, Report, WorkItem
@@ -269,12 +270,14 @@ def count(dep: Department, done_status: str | None) -> Counts:
                   awards=counts[RecognitionType.award], done=done)
 
 
+_START = attrgetter("start")
+
+
 def key_figures(item: WorkItem) -> list[str]:
     """The raw text of the item's metrics, in text order, without repeats."""
-    seen: dict[str, None] = {}
-    for fact in sorted((f for f in item.facts if isinstance(f, Metric)), key=lambda f: f.start):
-        seen.setdefault(fact.raw, None)
-    return list(seen)
+    metrics = [f for f in item.facts if isinstance(f, Metric)]
+    metrics.sort(key=_START)
+    return list(dict.fromkeys([f.raw for f in metrics]))
 
 
 def _facts_present(report: Report) -> bool:
