@@ -209,3 +209,23 @@ def test_tracking_keeps_the_departments_until_the_report_is_read(tmp_path: Path,
         assert workers is not None
         load_report(stream_to=workers, tracking=sheet)
         assert not workers.begun
+
+
+def test_a_refusal_after_streaming_began_stops_the_worker_and_leaves_nothing(tmp_path: Path) -> None:
+    """--strict refuses the report once it is read and extracted, after its departments went
+    to the PDF worker: the refusal is the error, the worker stops, no file is left."""
+    from reportexport.api import load_report
+
+    bad = Path(__file__).parent / "fixtures" / "bad" / "numbers_repeat_and_skip.txt"
+    folder = tmp_path / "all"
+    folder.mkdir()
+    (folder / "numbers_repeat_and_skip.pdf").write_bytes(b"old")
+    with pytest.raises(StrictModeError, match="item-numbering"):
+        with early_workers(["json", "pdf"], ExportOptions(strict=True), jobs=2, input_bytes=LARGE,
+                           folder=folder) as workers:
+            assert workers is not None
+            try:
+                load_report([bad], strict=True, stream_to=workers)
+            finally:
+                assert workers.begun  # the departments were on their way
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {"numbers_repeat_and_skip.pdf": b"old"}
