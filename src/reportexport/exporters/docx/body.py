@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from ...figures import recognition_counts
-from ...model import Department, Metric, RecognitionType, Report, WorkItem
+from ...figures import item_metrics, recognition_counts
+from ...model import Department, RecognitionType, Report, WorkItem
 
 # Characters XML 1.0 cannot carry (C0 controls except tab/newline/CR, surrogates, FFFE/FFFF).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -275,9 +275,7 @@ _START = attrgetter("start")
 
 def key_figures(item: WorkItem) -> list[str]:
     """The raw text of the item's metrics, in text order, without repeats."""
-    metrics = [f for f in item.facts if isinstance(f, Metric)]
-    metrics.sort(key=_START)
-    return list(dict.fromkeys([f.raw for f in metrics]))
+    return list(dict.fromkeys([f.raw for f in sorted(item_metrics(item), key=_START)]))
 
 
 def _facts_present(report: Report) -> bool:
