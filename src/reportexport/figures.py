@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from .model import Fact, Metric, Recognition, RecognitionType, WorkItem
 
-__all__ = ["count_recognitions", "distinct_recognitions", "item_metrics", "item_recognitions", "recognition_counts"]
+__all__ = ["distinct_recognitions", "item_metrics", "item_recognitions", "recognition_counts"]
 
 _NOT_IN_KEY = re.compile(r"[\s“”‘’\"'「」『』]+")
 
@@ -62,11 +62,6 @@ def item_recognitions(item: WorkItem, *types: RecognitionType) -> list[Recogniti
     """The item's recognitions of the given types (all types when none), repeats dropped."""
     found = distinct_recognitions(item.facts, title_end=len(item.title) + len(item.title_mark))
     return [f for f in found if f.type in types] if types else found
-
-
-def count_recognitions(items: list[WorkItem] | tuple[WorkItem, ...], *types: RecognitionType) -> int:
-    """How many recognitions of the given types the items have."""
-    return sum(len(item_recognitions(item, *types)) for item in items)
 
 
 def recognition_counts(items: Iterable[WorkItem]) -> dict[RecognitionType, int]:
