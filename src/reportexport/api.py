@@ -88,8 +88,7 @@ def _load_report(inputs: Sequence[Path | str], *, settings: Settings, strict: bo
     if name:
         report = name_continued_section(report, name)
     if stream_to is not None:
-        assert stream_to.folder is not None
-        stream_to.begin(_without_departments(report), stream_to.folder)
+        stream_to.begin(_without_departments(report))
     if extract:
         report = extract_facts(report, each=stream_to.put if stream_to is not None else None)
     elif stream_to is not None:
@@ -313,13 +312,16 @@ class EarlyWorkers:
     def begun(self) -> bool:
         return bool(self.targets)
 
-    def begin(self, head: Report, folder: Path) -> None:
+    def begin(self, head: Report, folder: Path | None = None) -> None:
         """Start sending: ``head`` is the report without its departments, as it will be
-        exported; the files go to ``folder``."""
+        exported; the files go to ``folder`` (default: :attr:`folder`)."""
         from .exporters import get_exporter
 
+        where = folder or self.folder
+        if where is None:
+            raise ValueError("EarlyWorkers.begin needs the folder the files go to")
         for name, feed in self.feeds.items():
-            self.targets[name] = default_output(head, get_exporter(name).suffix, folder)
+            self.targets[name] = default_output(head, get_exporter(name).suffix, where)
             feed.queue.put((head, self.targets[name]))
             feed.thread.start()
 
