@@ -15,13 +15,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .zipout import deflate, write_zip
+
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
 
 #: The fixed creation/modification time of every summary, unless SOURCE_DATE_EPOCH is set
 #: (the reproducible-builds convention).
 FIXED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
 
 
@@ -54,9 +55,9 @@ def set_core_properties(doc: DocumentObject, *, title: str, subject: str, author
 
 def rezip(data: bytes, extra: Mapping[str, bytes | Sequence[bytes]] | None = None) -> bytes:
     """``data`` (a zip) rewritten with fixed dates and order; ``extra`` replaces or adds
-    entries, each given whole or as a sequence of pieces (compressed as they come)."""
+    entries, each given whole or as a sequence of pieces (deflated as they come, on two
+    cores when long: :mod:`.zipout`)."""
     extra = dict(extra or {})
-    out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src:
         names = src.namelist()
         entries: dict[str, bytes | Sequence[bytes]] = {name: src.read(name) for name in names if name not in extra}
@@ -64,31 +65,7 @@ def rezip(data: bytes, extra: Mapping[str, bytes | Sequence[bytes]] | None = Non
     order = [n for n in _FIRST if n in entries]
     order += [n for n in names if n not in _FIRST]
     order += sorted(n for n in extra if n not in names and n not in _FIRST)
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            content = entries[name]
-            if isinstance(content, bytes):
-                dst.writestr(info, content, compresslevel=6)
-                continue
-            with dst.open(info, "w") as entry:
-                batch: list[bytes] = []
-                size = 0
-                for piece in content:
-                    batch.append(piece)
-                    size += len(piece)
-                    if size >= _BATCH:
-                        entry.write(b"".join(batch))
-                        batch, size = [], 0
-                entry.write(b"".join(batch))
-    return out.getvalue()
-
-
-#: Pieces of an entry are joined into writes of about this many bytes.
-_BATCH = 1 << 20
+    return write_zip((name, deflate(entries[name])) for name in order)
 
 
 def save_deterministic(doc: DocumentObject, path: Path,

@@ -1,0 +1,139 @@
+"""Writing a zip package whose large entry is deflated on two cores.
+
+The body of a long summary is most of the package (2.7 MB of ``word/document.xml`` for
+2,500 items) and deflating it at level 6 takes about as long as building it.  :func:`deflate`
+cuts an entry into blocks of :data:`BLOCK` bytes and compresses them in a thread pool (zlib
+releases the interpreter lock while it compresses).  Each block but the last ends with a
+sync flush (an empty stored block, so the next block starts on a byte boundary) and each
+block after the first is primed with the 32 KB before it, so the concatenation is one valid
+deflate stream that compresses almost as well as a serial one (+41 bytes of 156 KB at
+2,500 items).  Blocks are cut where the pieces fall, never by timing, so the same entry
+always gives the same bytes.
+
+:mod:`zipfile` cannot take data that is already compressed, so :func:`write_zip` writes the
+archive itself: local headers, data, central directory and end record, byte for byte as
+:mod:`zipfile` writes them for a seekable file (no data descriptors, no extra fields), with
+one fixed date.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+
+__all__ = ["BLOCK", "Deflated", "deflate", "write_zip"]
+
+#: Bytes of input per deflate block (the unit of work of a thread).
+BLOCK = 1 << 20
+#: Blocks compressing or compressed and not yet collected, at most (bounds the memory held).
+_AHEAD = 4
+_WINDOW = 32 * 1024  # deflate's history: what a block is primed with
+_LEVEL = 6
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_VERSION = 20  # 2.0: deflate
+_DEFLATED = 8
+_UTF8_NAME = 0x800
+_LIMIT = 0xFFFFFFFF  # beyond this a zip needs ZIP64, which packages here never reach
+_ATTRIBUTES = 0o600 << 16  # read and write for the owner, as zipfile marks what it writes
+
+
+class Deflated:
+    """One entry's content, deflated (raw, without zlib header) and measured.
+
+    A plain class: a dataclass costs a millisecond to create at import, and the summary's
+    imports are part of every summary written in a fresh process."""
+
+    __slots__ = ("crc", "data", "size")
+
+    def __init__(self, data: Sequence[bytes], crc: int, size: int) -> None:
+        self.data = data  # the compressed stream, in pieces
+        self.crc = crc  # CRC-32 of the uncompressed content
+        self.size = size  # bytes before compression
+
+    @property
+    def compressed_size(self) -> int:
+        return sum(len(piece) for piece in self.data)
+
+
+def _blocks(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """``pieces`` joined into blocks of at least :data:`BLOCK` bytes (the last may be shorter)."""
+    batch: list[bytes] = []
+    size = 0
+    given = False
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= BLOCK:
+            yield b"".join(batch)
+            batch, size, given = [], 0, True
+    if batch or not given:
+        yield b"".join(batch)
+
+
+def _compress(block: bytes, primer: bytes, last: bool) -> bytes:
+    compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY, *([primer] if primer else []))
+    return compressor.compress(block) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+
+def deflate(content: bytes | Iterable[bytes]) -> Deflated:
+    """``content`` (whole, or as pieces) deflated at level 6; in parallel blocks when it is
+    longer than one block."""
+    if isinstance(content, bytes):
+        content = [content]
+    blocks = _blocks(content)
+    first = next(blocks)
+    following = next(blocks, None)
+    crc = zlib.crc32(first)
+    size = len(first)
+    if following is None:  # one block: no thread
+        return Deflated([_compress(first, b"", True)], crc, size)
+    out: list[bytes] = []
+    pending: list[Future[bytes]] = []
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="deflate") as pool:
+        previous, block = first, following
+        pending.append(pool.submit(_compress, first, b"", False))
+        while block is not None:
+            upcoming = next(blocks, None)
+            crc = zlib.crc32(block, crc)
+            size += len(block)
+            pending.append(pool.submit(_compress, block, previous[-_WINDOW:], upcoming is None))
+            previous, block = block, upcoming
+            while len(pending) >= _AHEAD:
+                out.append(pending.pop(0).result())
+        out.extend(future.result() for future in pending)
+    return Deflated(out, crc, size)
+
+
+def _dos_date_time() -> tuple[int, int]:
+    year, month, day, hour, minute, second = _ZIP_DATE
+    return (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2
+
+
+def write_zip(entries: Iterable[tuple[str, Deflated]]) -> bytes:
+    """A zip archive of ``entries`` (name, deflated content), in the order given."""
+    date, time = _dos_date_time()
+    out: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    count = 0
+    for name, entry in entries:
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode("utf-8"), _UTF8_NAME
+        compressed = entry.compressed_size
+        if max(entry.size, compressed, offset) > _LIMIT:
+            raise ValueError(f"zip entry {name} is too large for a package without ZIP64")
+        fields = (_VERSION, 0, flags, _DEFLATED, time, date, entry.crc, compressed, entry.size, len(encoded))
+        local = struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", *fields, 0) + encoded
+        central.append(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", _VERSION, 0, *fields, 0, 0, 0, 0, _ATTRIBUTES, offset)
+                       + encoded)
+        out.append(local)
+        out.extend(entry.data)
+        offset += len(local) + compressed
+        count += 1
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
+    return b"".join([*out, directory, end])
