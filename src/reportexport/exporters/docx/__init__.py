@@ -7,8 +7,9 @@ copied from the bundled reference, theme fonts are resolved to explicit names (W
 themes), and fonts configured in ``[docx.fonts]`` are written into the styles.
 
 Modules: :mod:`.writer` (the export), :mod:`.styles` (roles, lookup, fonts), :mod:`.body` (the linear-time body
-builder), :mod:`.package` (reproducible save), :mod:`.embed` (``--embed-fonts``), :mod:`.prepared` (the
-template prepared by the first summary, so later ones need no python-docx).
+builder), :mod:`.package` (reproducible save), :mod:`.zipout` (the zip written with the body deflated on two
+cores), :mod:`.embed` (``--embed-fonts``), :mod:`.prepared` (the template prepared by the first
+summary, so later ones need no python-docx).
 """
 
 from __future__ import annotations
