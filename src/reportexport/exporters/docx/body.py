@@ -140,14 +140,21 @@ class Counts(NamedTuple):
 
 
 class _PageEstimate:
-    """A rough line count, to pre-fill the table of contents with page numbers."""
+    """A rough line count, to pre-fill the table of contents with page numbers.
 
-    def __init__(self, layout: Layout) -> None:
+    Inactive (``active`` false: a summary without a table of contents) it counts no text:
+    measuring every line took a fifth of the body's time at 2,500 items, for page numbers
+    nothing shows."""
+
+    def __init__(self, layout: Layout, active: bool = True) -> None:
         self.layout = layout
+        self.active = active
         self.lines = 0.0
         self.pages: dict[str, int] = {}
 
     def add_text(self, text: str, indent: int = 2, chars_per_line: int | None = None) -> None:
+        if not self.active:
+            return
         per_line = chars_per_line or self.layout.chars_per_line
         width = indent + _width(text)
         self.lines += max(1, math.ceil(width / per_line))
@@ -315,7 +322,7 @@ def build_body(report: Report, layout: Layout, opts: BodyOptions) -> list[bytes]
     """The body XML (without ``w:sectPr``) of the summary of ``report``, as UTF-8 pieces in
     order (joined only as they are compressed into the package)."""
     b = BodyBuilder(layout)
-    est = _PageEstimate(layout)
+    est = _PageEstimate(layout, active=opts.toc)
     with_facts = _facts_present(report)
     with_status = _statuses_present(report)
     deps = list(report.departments)
@@ -402,11 +409,12 @@ def _item(b: BodyBuilder, est: _PageEstimate, item: WorkItem, brief: bool) -> No
             b.body_paragraphs(item.body)
     else:
         b.body_paragraphs(item.body, lead=lead + item.title_mark, lead_role="item_title")
-    lines = (item.body or "").split("\n")
-    if item.title_mark:
-        lines[0] = lead + item.title_mark + lines[0]
-    for line in lines:
-        est.add_text(line)
+    if est.active:
+        lines = (item.body or "").split("\n")
+        if item.title_mark:
+            lines[0] = lead + item.title_mark + lines[0]
+        for line in lines:
+            est.add_text(line)
     _tracking(b, est, item)
 
 
