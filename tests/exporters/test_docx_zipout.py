@@ -88,3 +88,18 @@ def test_summary_written_in_blocks_reads_as_written_in_one(sample_report, tmp_pa
     texts = [[p.text for p in docx.Document(str(tmp_path / name)).paragraphs] for name in ("one.docx", "blocks.docx")]
     assert texts[0] == texts[1]
     assert len(texts[0]) > 61
+
+
+def test_a_package_past_zip_limits_is_refused_with_a_clear_error(monkeypatch):
+    """Past 4 GB a zip needs ZIP64, which this writer does not write: an OutputError, not a
+    corrupt file.  (The limit is lowered here; a real summary that large would need millions
+    of items.)"""
+    from reportexport.errors import OutputError
+
+    monkeypatch.setattr(zipout, "_LIMIT", 100)
+    small = zipout.deflate(b"x" * 50)
+    assert zipout.write_zip([("a", small)])  # under the limit
+    with pytest.raises(OutputError, match="ZIP64"):
+        zipout.write_zip([("a", zipout.deflate(bytes(range(256)) * 2))])  # the entry itself
+    with pytest.raises(OutputError, match="ZIP64"):
+        zipout.write_zip([(name, small) for name in "abcdefgh"])  # where the directory starts

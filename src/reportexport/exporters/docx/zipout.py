@@ -23,6 +23,8 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from ...errors import OutputError
+
 __all__ = ["BLOCK", "Deflated", "deflate", "write_zip"]
 
 #: Bytes of input per deflate block (the unit of work of a thread).
@@ -125,7 +127,8 @@ def write_zip(entries: Iterable[tuple[str, Deflated]]) -> bytes:
             encoded, flags = name.encode("utf-8"), _UTF8_NAME
         compressed = entry.compressed_size
         if max(entry.size, compressed, offset) > _LIMIT:
-            raise ValueError(f"zip entry {name} is too large for a package without ZIP64")
+            raise OutputError(f"the summary's part {name} would pass 4 GB, which a package needs ZIP64 for; "
+                              "export the report in parts")
         fields = (_VERSION, 0, flags, _DEFLATED, time, date, entry.crc, compressed, entry.size, len(encoded))
         local = struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", *fields, 0) + encoded
         central.append(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", _VERSION, 0, *fields, 0, 0, 0, 0, _ATTRIBUTES, offset)
@@ -134,6 +137,9 @@ def write_zip(entries: Iterable[tuple[str, Deflated]]) -> bytes:
         out.extend(entry.data)
         offset += len(local) + compressed
         count += 1
+    if offset > _LIMIT or count > 0xFFFF:  # where the directory starts; how many entries it has
+        raise OutputError("the summary's package would pass 4 GB or 65,535 parts, which needs ZIP64; "
+                          "export the report in parts")
     directory = b"".join(central)
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
     return b"".join([*out, directory, end])
