@@ -63,11 +63,14 @@ def test_blocks_make_one_stream(sample_report, monkeypatch, block, bound):
     assert zipout.write_zip([("word/document.xml", zipout.deflate(pieces))]) == archive  # same bytes again
 
 
-def test_block_boundaries_at_the_end(monkeypatch):
-    """Content that ends exactly at a block boundary, and no content at all."""
+def test_block_boundaries(monkeypatch):
+    """Content that ends exactly at a block boundary, no content at all, and one piece
+    longer than three blocks (cut into blocks of its own, not deflated as one)."""
     monkeypatch.setattr(zipout, "BLOCK", 1000)
-    for content in ([b"a" * 1000, b"b" * 1000], [], [b""]):
+    text = bytes(range(32, 127)) * 40  # 3,800 bytes
+    for content, blocks in (([b"a" * 1000, b"b" * 1000], 2), ([], 1), ([b""], 1), ([b"<", text, b">"], 4)):
         deflated = zipout.deflate(content)
+        assert len(deflated.data) == blocks
         stream = zlib.decompressobj(-15)
         assert stream.decompress(b"".join(deflated.data)) + stream.flush() == b"".join(content)
         assert stream.eof  # the last block is final

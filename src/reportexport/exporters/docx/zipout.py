@@ -30,7 +30,7 @@ __all__ = ["BLOCK", "Deflated", "deflate", "write_zip"]
 #: Bytes of input per deflate block (the unit of work of a thread).
 BLOCK = 1 << 20
 #: Blocks compressing or compressed and not yet collected, at most (bounds the memory held).
-_AHEAD = 4
+_AHEAD = 3
 _WINDOW = 32 * 1024  # deflate's history: what a block is primed with
 _LEVEL = 6
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -60,16 +60,23 @@ class Deflated:
 
 
 def _blocks(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    """``pieces`` joined into blocks of at least :data:`BLOCK` bytes (the last may be shorter)."""
-    batch: list[bytes] = []
+    """``pieces`` joined and cut into blocks of exactly :data:`BLOCK` bytes (the last may be
+    shorter).  A piece longer than a block (the overview table of 5,000 departments is one
+    piece of 5 MB) is cut too, through a memoryview, so that no block held in flight is larger."""
+    batch: list[memoryview] = []
     size = 0
     given = False
     for piece in pieces:
-        batch.append(piece)
-        size += len(piece)
-        if size >= BLOCK:
+        view = memoryview(piece)
+        while size + len(view) >= BLOCK:
+            cut = BLOCK - size
+            batch.append(view[:cut])
             yield b"".join(batch)
             batch, size, given = [], 0, True
+            view = view[cut:]
+        if view:
+            batch.append(view)
+            size += len(view)
     if batch or not given:
         yield b"".join(batch)
 
