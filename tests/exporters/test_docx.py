@@ -469,9 +469,16 @@ def _full_way(report: Report, path: Path, **kw) -> bytes:
     return path.read_bytes()
 
 
+@pytest.mark.parametrize("block", [None, 8192], ids=["one-block", "8k-blocks"])
 @pytest.mark.parametrize("kw", [{}, {"brief": True}, {"toc": True}], ids=["plain", "brief", "toc"])
-def test_prepared_template_gives_the_same_bytes(sample_report, tmp_path, own_cache, kw):
+def test_prepared_template_gives_the_same_bytes(sample_report, tmp_path, own_cache, kw, block, monkeypatch):
+    """The same bytes whichever way the summary is written, also with its body deflated in
+    blocks (as a body over 1 MB is)."""
+    from reportexport.exporters.docx import zipout
     from reportexport.exporters.docx.prepared import write_prepared
+
+    if block:
+        monkeypatch.setattr(zipout, "BLOCK", block)
 
     options = ExportOptions(**kw)
     assert not write_prepared(sample_report, tmp_path / "none.docx", options)  # nothing kept yet

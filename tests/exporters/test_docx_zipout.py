@@ -61,6 +61,30 @@ def test_blocks_make_one_stream(sample_report, monkeypatch, block, bound):
     serial = len(zlib.compress(body, 6)) - 6  # without the zlib header and checksum
     assert deflated.compressed_size <= serial * bound
     assert zipout.write_zip([("word/document.xml", zipout.deflate(pieces))]) == archive  # same bytes again
+    # the same content cut into other pieces, given by a generator, or deflated in turn on one
+    # processor: the same bytes
+    other = (body[i:i + 777] for i in range(0, len(body), 777))
+    assert zipout.write_zip([("word/document.xml", zipout.deflate(other))]) == archive
+    monkeypatch.setattr(zipout, "_threads", lambda: 1)
+    assert zipout.write_zip([("word/document.xml", zipout.deflate(pieces))]) == archive
+
+
+def test_an_error_in_a_block_reaches_the_caller_and_no_thread_is_left(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(zipout, "BLOCK", 1000)
+    real = zipout._compress
+
+    def failing(block: bytes, primer: bytes, last: bool) -> bytes:
+        if block.startswith(b"c"):
+            raise MemoryError("no memory for block c")
+        return real(block, primer, last)
+
+    monkeypatch.setattr(zipout, "_compress", failing)
+    before = threading.active_count()
+    with pytest.raises(MemoryError, match="block c"):
+        zipout.deflate([b"a" * 1000, b"b" * 1000, b"c" * 1000, b"d" * 1000, b"e" * 1000])
+    assert threading.active_count() == before
 
 
 def test_block_boundaries(monkeypatch):
@@ -73,21 +97,23 @@ def test_block_boundaries(monkeypatch):
         assert len(deflated.data) == blocks
         stream = zlib.decompressobj(-15)
         assert stream.decompress(b"".join(deflated.data)) + stream.flush() == b"".join(content)
-        assert stream.eof  # the last block is final
+        assert stream.eof and not stream.unused_data  # the last block is final, and last
         assert deflated.crc == zlib.crc32(b"".join(content))
 
 
 def test_summary_written_in_blocks_reads_as_written_in_one(sample_report, tmp_path, monkeypatch):
-    """The sample's summary with its body deflated in 8 KB blocks: the same document text,
-    paragraph by paragraph, as with one block."""
+    """The sample's summary with its body deflated in 8 KB blocks: the same parts, and the
+    same document text paragraph by paragraph, as with one block."""
     exporter = get_exporter("docx")
     exporter.export(sample_report, tmp_path / "one.docx", ExportOptions())
     monkeypatch.setattr(zipout, "BLOCK", 8192)
     exporter.export(sample_report, tmp_path / "blocks.docx", ExportOptions())
     one, blocks = Path(tmp_path / "one.docx").read_bytes(), Path(tmp_path / "blocks.docx").read_bytes()
     assert one != blocks
-    with zipfile.ZipFile(tmp_path / "blocks.docx") as zf:
+    with zipfile.ZipFile(tmp_path / "blocks.docx") as zf, zipfile.ZipFile(tmp_path / "one.docx") as reference:
         assert zf.testzip() is None
+        assert zf.namelist() == reference.namelist()
+        assert all(zf.read(name) == reference.read(name) for name in zf.namelist())
     texts = [[p.text for p in docx.Document(str(tmp_path / name)).paragraphs] for name in ("one.docx", "blocks.docx")]
     assert texts[0] == texts[1]
     assert len(texts[0]) > 61
@@ -100,9 +126,17 @@ def test_a_package_past_zip_limits_is_refused_with_a_clear_error(monkeypatch):
     from reportexport.errors import OutputError
 
     monkeypatch.setattr(zipout, "_LIMIT", 100)
-    small = zipout.deflate(b"x" * 50)
-    assert zipout.write_zip([("a", small)])  # under the limit
-    with pytest.raises(OutputError, match="ZIP64"):
+    small = zipout.deflate(b"x" * 50)  # 37 bytes: a 31-byte header and 6 of data
+    assert zipout.write_zip([("a", small), ("b", small)])  # under the limit
+    with pytest.raises(OutputError, match="part a is too large"):
         zipout.write_zip([("a", zipout.deflate(bytes(range(256)) * 2))])  # the entry itself
-    with pytest.raises(OutputError, match="ZIP64"):
-        zipout.write_zip([(name, small) for name in "abcdefgh"])  # where the directory starts
+    with pytest.raises(OutputError, match="package would pass 4 GB"):
+        zipout.write_zip([(name, small) for name in "abcd"])  # where the fourth entry starts
+    with pytest.raises(OutputError, match="package would pass 4 GB"):
+        zipout.write_zip([(name, small) for name in "abc"])  # where the directory starts
+    monkeypatch.setattr(zipout, "_MAX_ENTRIES", 2)
+    with pytest.raises(OutputError, match="65,535 parts"):
+        zipout.write_zip([("a", small), ("b", small)])
+    monkeypatch.setattr(zipout, "_MAX_NAME", 4)
+    with pytest.raises(OutputError, match="a name of 64 KB"):
+        zipout.write_zip([("abcd", small)])

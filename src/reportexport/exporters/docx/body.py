@@ -399,7 +399,8 @@ def _item(b: BodyBuilder, est: _PageEstimate, item: WorkItem, brief: bool) -> No
         if figures:
             runs += b.run("关键数据：", "key_figures") + b.run("、".join(figures) + "。")
         b.add(b.para("body", runs))
-        est.add_text(lead + "关键数据：" + "、".join(figures))
+        if est.active:
+            est.add_text(lead + "关键数据：" + "、".join(figures))
         _tracking(b, est, item)
         return
     if item.title_mark == "":
