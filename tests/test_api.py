@@ -229,3 +229,31 @@ def test_a_refusal_after_streaming_began_stops_the_worker_and_leaves_nothing(tmp
             finally:
                 assert workers.begun  # the departments were on their way
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == {"numbers_repeat_and_skip.pdf": b"old"}
+
+
+def test_no_feeder_thread_runs_when_workers_are_forked_after_reading(tmp_path: Path) -> None:
+    """With a remote format that does not stream (xlsx, jobs=3), its worker is forked after
+    the report is read: the stream to the PDF worker then begins only after that fork, never
+    with a feeder thread sending while the process forks.  The digest is still the single
+    export's."""
+    import threading
+
+    from reportexport.api import load_report
+
+    feeders_at_fork: list[list[str]] = []
+    os.register_at_fork(before=lambda: feeders_at_fork.append(
+        [t.name for t in threading.enumerate() if t.name.startswith("reportexport-feed")]))
+    folder = tmp_path / "all"
+    folder.mkdir()
+    formats = ["json", "xlsx", "pdf"]
+    options = ExportOptions()
+    with early_workers(formats, options, jobs=3, input_bytes=LARGE, folder=folder) as workers:
+        assert workers is not None and list(workers.feeds) == ["pdf"]
+        report = load_report(stream_to=workers)
+        assert not workers.begun  # xlsx's worker is yet to be forked
+        manifest = export_all(report, folder, formats, options, jobs=3, workers=workers)
+    assert feeders_at_fork and all(names == [] for names in feeders_at_fork)
+    single = tmp_path / "single.pdf"
+    export(report, "pdf", single, options)
+    pdf = folder / next(o["path"] for o in manifest["outputs"] if o["format"] == "pdf")
+    assert pdf.read_bytes() == single.read_bytes()

@@ -63,15 +63,16 @@ def load_report(
     department is sent to them as soon as it is final, so that they draw while the rest is
     extracted; not with ``tracking``, which changes the items once all are read.
     """
-    if stream_to is not None and (not stream_to.feeds or stream_to.folder is None or tracking is not None):
-        stream_to = None
+    if stream_to is not None and (not extract or not stream_to.feeds or stream_to.folder is None
+                                  or tracking is not None):
+        stream_to = None  # nothing to overlap with, or nothing final before the end
     with gc_paused():
         return _load_report(inputs, settings=settings or Settings(), strict=strict, tracking=tracking,
                             continued_name=continued_name, extract=extract, stream_to=stream_to)
 
 
 def _load_report(inputs: Sequence[Path | str], *, settings: Settings, strict: bool, tracking: Path | str | None,
-                 continued_name: str | None, extract: bool, stream_to: EarlyWorkers | None = None) -> Report:
+                 continued_name: str | None, extract: bool, stream_to: EarlyWorkers | None) -> Report:
     from .ingest import read_path
     from .resources import sample_path
 
@@ -91,9 +92,6 @@ def _load_report(inputs: Sequence[Path | str], *, settings: Settings, strict: bo
         stream_to.begin(_without_departments(report))
     if extract:
         report = extract_facts(report, each=stream_to.put if stream_to is not None else None)
-    elif stream_to is not None:
-        for dep in report.departments:
-            stream_to.put(dep)
     if tracking is not None:
         from .tracking import apply_tracking
 
@@ -360,8 +358,10 @@ def early_workers(formats: Sequence[str], options: object, jobs: int | None = No
     digest): a worker forked after reading would share the report's pages only until it
     touches them, and then hold a second copy of it.  With ``folder`` (where the files go),
     ``load_report(stream_to=...)`` sends each department as soon as its facts are
-    extracted, and the worker draws it while the rest of the report is read.  Its other
-    formats get workers forked after reading (``export_all`` does that by itself).
+    extracted, and the worker draws it while the rest of the report is read.  Other remote
+    formats get workers forked after reading (``export_all`` does that by itself); when there
+    are any, the stream begins only after that fork, so that no feeder thread is running
+    when the process forks.
 
     Yields None where this does not pay: one core or one format, no ``fork``, or a large
     input none of whose remote formats streams.
@@ -397,7 +397,12 @@ def early_workers(formats: Sequence[str], options: object, jobs: int | None = No
             for name, (inbox, _) in pipes.items():
                 inbox.close()  # this process only writes
                 _STREAM_INBOXES.pop(name, None)
-        workers = EarlyWorkers(pool, {name: _Feed(name, box) for name, box in outboxes.items()}, futures, folder)
+        # The stream may begin while the report is read only when no other remote format is
+        # left: export_all forks those workers after reading, and a fork must not meet a
+        # feeder thread in the middle of sending.
+        early_folder = folder if len(streamed) == len(remote) else None
+        workers = EarlyWorkers(pool, {name: _Feed(name, box) for name, box in outboxes.items()}, futures,
+                               early_folder)
     try:
         yield workers
     finally:
