@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from reportexport.model import Department, Report, SourceInfo, SourceSpan, WorkItem
+from reportexport.figures import item_recognitions
+from reportexport.model import Department, RecognitionType, Report, SourceInfo, SourceSpan, WorkItem
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -30,6 +31,13 @@ os.environ.setdefault("REPORTEXPORT_CACHE", os.path.join(tempfile.gettempdir(), 
 
 #: In CI (.ci/run sets it) a missing client program is a failure, not a skip.
 REQUIRE_CLIENTS = os.environ.get("REPORTEXPORT_REQUIRE_CLIENTS") == "1"
+
+
+def counted_item_by_item(items: object, kind: RecognitionType) -> int:
+    """Recognitions of ``kind`` among ``items``, counted item by item with
+    ``figures.item_recognitions``: an oracle independent of ``recognition_counts``, the one
+    pass the exporters use."""
+    return sum(len(item_recognitions(item, kind)) for item in items)  # type: ignore[attr-defined]
 
 
 def need_program(name: str) -> str:

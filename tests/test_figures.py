@@ -13,10 +13,7 @@ from reportexport.extract import extract_item_facts
 from reportexport.figures import distinct_recognitions, item_recognitions, recognition_counts
 from reportexport.model import Metric, Recognition, RecognitionType, Report
 
-
-def each_counted(items, kind: RecognitionType) -> int:  # noqa: ANN001
-    """Recognitions of ``kind``, counted item by item (what recognition_counts does in one pass)."""
-    return sum(len(item_recognitions(item, kind)) for item in items)
+from .conftest import counted_item_by_item
 
 
 def test_a_recognition_repeated_in_the_body_counts_once(sample_report: Report) -> None:
@@ -32,7 +29,7 @@ def test_recognition_counts_of_every_type_in_one_pass(sample_report: Report) -> 
     for dep in sample_report.departments:
         counts = recognition_counts(dep.items)
         assert set(counts) == set(RecognitionType)
-        assert counts == {t: each_counted(dep.items, t) for t in RecognitionType}
+        assert counts == {t: counted_item_by_item(dep.items, t) for t in RecognitionType}
     totals = recognition_counts(i for _, i in sample_report.items())
     assert totals[RecognitionType.endorsement] > 5 and totals[RecognitionType.award] > 5
 

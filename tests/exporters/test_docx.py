@@ -32,7 +32,7 @@ from reportexport.model import (
 )
 from reportexport.resources import resource
 
-from ..conftest import need_program
+from ..conftest import counted_item_by_item, need_program
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WS = re.compile(r"\s+")
@@ -291,14 +291,10 @@ def test_overview_sentence_and_table_counts(tmp_path):
 
 
 def test_overview_table_of_the_sample_counts_as_figures_does(sample_report, tmp_path):
-    from reportexport.figures import item_recognitions
-
-    def counted(dep, kind):  # noqa: ANN001, ANN202 — item by item, not the exporter's one pass
-        return str(sum(len(item_recognitions(item, kind)) for item in dep.items))
-
     d = docx.Document(str(export(sample_report, tmp_path / "sample.docx")))
     rows = [[c.text for c in r.cells] for r in d.tables[0].rows][1:-1]
-    expected = [[str(len(dep.items)), counted(dep, RecognitionType.endorsement), counted(dep, RecognitionType.award)]
+    expected = [[str(len(dep.items)), str(counted_item_by_item(dep.items, RecognitionType.endorsement)),
+                 str(counted_item_by_item(dep.items, RecognitionType.award))]
                 for dep in sample_report.departments]
     assert [row[2:5] for row in rows] == expected
     assert sum(int(row[3]) for row in rows) > 5 and sum(int(row[4]) for row in rows) > 5
