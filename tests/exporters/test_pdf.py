@@ -480,3 +480,31 @@ def test_large_cover_figures_are_set_smaller_not_broken() -> None:
     small = DigestBuilder(Report(title="市级"), fonts, make_styles(fonts), DigestOptions(), width,
                           summary(61, 30, 30, 44, 131), ()).figures()
     assert small._cellvalues[0][1].style.size == make_styles(fonts).figure.size  # small figures keep their size
+
+
+def test_paged_table_makes_each_row_a_few_times_at_most(tmp_path) -> None:
+    """Rows are made for the tables tried on each page; a page starts from about what the
+    page before showed, and a table that found no room at the end of a page is tried again
+    on the next instead of made again.  (Made afresh each time, a 25-row page cost 48-row
+    batches three times: over 6 rows made per row.)"""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, TableStyle
+
+    from reportexport.exporters.pdf.digest import PagedTable
+
+    count, made = 600, []
+
+    def rows(start: int, stop: int) -> list[list[str]]:
+        made.append(stop - start)
+        return [[f"r{n:04d}"] for n in range(start, stop)]
+
+    def style(last: bool) -> TableStyle:
+        return TableStyle([("FONTSIZE", (0, 0), (-1, -1), 10), ("LEADING", (0, 0), (-1, -1), 12),
+                           ("TOPPADDING", (0, 0), (-1, -1), 9), ("BOTTOMPADDING", (0, 0), (-1, -1), 9)])
+
+    path = tmp_path / "rows.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build([PagedTable(["head"], count, rows, [100.0], style)])
+    per_page = [re.findall(r"r(\d{4})", page) for page in pdftotext_pages(path)]
+    assert max(len(found) for found in per_page) < PagedTable.BATCH  # pages shorter than a first batch
+    assert [int(n) for found in per_page for n in found] == list(range(count))
+    assert sum(made) <= 3 * count

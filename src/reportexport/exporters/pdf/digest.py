@@ -571,22 +571,28 @@ class PagedTable(Flowable):
     60 MB); this one holds a page's rows and a batch tried beyond them.
     """
 
-    #: Rows tried for a page at first (twice as many while they all fit).
+    #: Rows tried for the first page at first (twice as many while they all fit); a later
+    #: page starts from a quarter more than the page before it showed.
     BATCH = 48
 
     def __init__(self, head: list[Flowable], count: int, rows: Callable[[int, int], list[list[Flowable]]],
-                 widths: list[float], style: Callable[[bool], TableStyle], start: int = 0) -> None:
+                 widths: list[float], style: Callable[[bool], TableStyle], start: int = 0,
+                 batch: int | None = None) -> None:
         super().__init__()
         self.head, self.count, self.rows, self.widths, self.style, self.start = head, count, rows, widths, style, start
+        self.batch = batch or self.BATCH
         self._whole: Table | None = None
+        #: The table tried where not one row fitted (the rest of a full page): tried again
+        #: on the next page instead of made again.
+        self._tried: tuple[int, Table] | None = None
 
     def _table(self, stop: int) -> Table:
         table = Table([self.head, *self.rows(self.start, stop)], colWidths=self.widths, repeatRows=1)
         table.setStyle(self.style(stop >= self.count))
         return table
 
-    def _rest(self, start: int) -> PagedTable:
-        return PagedTable(self.head, self.count, self.rows, self.widths, self.style, start)
+    def _rest(self, start: int, batch: int) -> PagedTable:
+        return PagedTable(self.head, self.count, self.rows, self.widths, self.style, start, batch)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self._whole = None
@@ -599,11 +605,14 @@ class PagedTable(Flowable):
         return availWidth, availHeight + 1  # more than fits: the frame asks for a split
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
-        batch = self.BATCH
+        batch = self.batch
         while True:
             stop = min(self.start + batch, self.count)
-            parts = self._table(stop).split(availWidth, availHeight)
+            tried = self._tried
+            table = tried[1] if tried is not None and tried[0] == stop else self._table(stop)
+            parts = table.split(availWidth, availHeight)
             if not parts:  # not even one row below the header: the next page
+                self._tried = (stop, table)
                 return []
             if len(parts) == 1 and stop < self.count:  # the batch fits whole: try more rows
                 batch *= 2
@@ -611,7 +620,7 @@ class PagedTable(Flowable):
             shown = self.start + len(parts[0]._cellvalues) - 1  # the rows on this page, without the header
             if shown >= self.count:
                 return [self._table(self.count)]
-            return [self._table(shown), self._rest(shown)]
+            return [self._table(shown), self._rest(shown, (shown - self.start) * 5 // 4 + 1)]
 
     def draw(self) -> None:
         assert self._whole is not None, "a PagedTable is drawn after it fitted whole"
