@@ -508,3 +508,30 @@ def test_paged_table_makes_each_row_a_few_times_at_most(tmp_path) -> None:
     assert max(len(found) for found in per_page) < PagedTable.BATCH  # pages shorter than a first batch
     assert [int(n) for found in per_page for n in found] == list(range(count))
     assert sum(made) <= 3 * count
+
+
+def test_front_matter_outline_with_sub_entries_last_saves(tmp_path) -> None:
+    """The outline is closed and reordered at save; when the last entry drawn is a sub-entry
+    (front matter with a sub-level), reportlab's own close at save must not fail, and the
+    front matter's entry comes first with its sub-entry beneath it."""
+    from reportlab.lib.pagesizes import A4
+
+    from reportexport.exporters.pdf.writer import _canvas_class, _Order
+
+    order = _Order(front_from=2, outline_before=1, keywords=["测试"])
+    canvas = _canvas_class("Helvetica", order)(str(tmp_path / "o.pdf"), pagesize=A4)
+    for key, level in (("dep", 0), ("dep-item", 1)):  # the body page
+        canvas.bookmarkPage(key)
+        canvas.addOutlineEntry(key, key, level)
+    canvas.showPage()
+    for key, level in (("cover", 0), ("cover-part", 1)):  # the front matter, drawn last
+        canvas.bookmarkPage(key)
+        canvas.addOutlineEntry(key, key, level)
+    canvas.showPage()
+    canvas.save()
+    reader = PdfReader(str(tmp_path / "o.pdf"))
+
+    def titles(entries: list) -> list:  # noqa: ANN001
+        return [titles(e) if isinstance(e, list) else e.title for e in entries]
+
+    assert titles(reader.outline) == ["cover", ["cover-part"], "dep", ["dep-item"]]

@@ -186,6 +186,7 @@ def _canvas_class(footer_font: str, order: _Order) -> type[Canvas]:
             outline = self._doc.outline
             if outline.levelstack:
                 outline.addOutlineEntry(None)  # close the tree: every level folded into the top one
+                outline.currentlevel = 0  # reportlab's close leaves it; its own close at save would fail
                 top, n = outline.levelstack[0], order.outline_before
                 top[:] = top[n:] + top[:n]
 
