@@ -46,11 +46,6 @@ def _plain_flate_streams() -> Iterator[None]:
         rl_config.useA85 = saved
 
 
-def _compress_page_stream(page: PDFPage) -> None:
-    """Compress a page's content stream as it ends (see :func:`_compress_now`)."""
-    _compress_now(page)
-
-
 def _compress_now(page: PDFPage) -> None:
     """Compress a page's content stream now instead of when the document is saved.
 
@@ -159,7 +154,7 @@ def _canvas_class(footer_font: str, order: _Order) -> type[Canvas]:
 
         def showPage(self) -> None:
             super().showPage()
-            _compress_page_stream(self._doc.Pages.pages[-1])
+            _compress_now(self._doc.Pages.pages[-1])
 
         def _number_body_pages(self, front_pages: int) -> None:
             """Each body page's ``第 X 页``, known once the front matter is drawn: a content
@@ -173,7 +168,7 @@ def _canvas_class(footer_font: str, order: _Order) -> type[Canvas]:
                 line.textOut(text)
                 code = f"q {line.getCode()} Q"
                 _compress_now(page)  # if it was not as it ended
-                if page.Contents is None:  # pages not compressed at all
+                if page.Contents is None:  # not compressed (reportlab without page compression)
                     page.stream += "\n" + code
                 else:
                     page.Contents = PDFArray([page.Contents, PDFStream(content=code)])
