@@ -308,27 +308,36 @@ def test_overview_table_made_a_page_at_a_time_shows_every_row_once_in_order(tmp_
 def test_paged_table_takes_more_rows_while_they_fit(tmp_path) -> None:
     """Rows so short that more than a batch fit on a page: the batch is doubled, and every
     row still appears once, in order, with the header on each page."""
+    from reportexport.exporters.pdf.digest import PagedTable
+
+    count = 1000
+    pages = pdftotext_pages(_paged_table_pdf(tmp_path / "rows.pdf", count, size=4, leading=5, padding=0))[:-1]
+    per_page = [re.findall(r"r(\d{4})", page) for page in pages]
+    assert all(page.split()[0] == "head" for page in pages)
+    assert min(len(found) for found in per_page[:-1]) > PagedTable.BATCH
+    assert [int(n) for found in per_page for n in found] == list(range(count))
+
+
+def _paged_table_pdf(path: Path, count: int, *, size: float, leading: float, padding: float,
+                     made: list[int] | None = None) -> Path:
+    """A PDF of one ``PagedTable`` of ``count`` one-cell rows ``r0000``… under a ``head`` row;
+    ``made`` gets the number of rows of each call for rows."""
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import SimpleDocTemplate, TableStyle
 
     from reportexport.exporters.pdf.digest import PagedTable
 
-    count = 1000
-
     def rows(start: int, stop: int) -> list[list[str]]:
+        if made is not None:
+            made.append(stop - start)
         return [[f"r{n:04d}"] for n in range(start, stop)]
 
     def style(last: bool) -> TableStyle:
-        return TableStyle([("FONTSIZE", (0, 0), (-1, -1), 4), ("LEADING", (0, 0), (-1, -1), 5),
-                           ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
+        return TableStyle([("FONTSIZE", (0, 0), (-1, -1), size), ("LEADING", (0, 0), (-1, -1), leading),
+                           ("TOPPADDING", (0, 0), (-1, -1), padding), ("BOTTOMPADDING", (0, 0), (-1, -1), padding)])
 
-    path = tmp_path / "rows.pdf"
     SimpleDocTemplate(str(path), pagesize=A4).build([PagedTable(["head"], count, rows, [100.0], style)])
-    pages = pdftotext_pages(path)[:-1]
-    per_page = [re.findall(r"r(\d{4})", page) for page in pages]
-    assert all(page.split()[0] == "head" for page in pages)
-    assert min(len(found) for found in per_page[:-1]) > PagedTable.BATCH
-    assert [int(n) for found in per_page for n in found] == list(range(count))
+    return path
 
 
 def test_two_runs_give_identical_bytes(tiny_report, tmp_path) -> None:
@@ -495,23 +504,10 @@ def test_paged_table_makes_each_row_a_few_times_at_most(tmp_path) -> None:
     page before showed, and a table that found no room at the end of a page is tried again
     on the next instead of made again.  (Made afresh each time, a 25-row page cost 48-row
     batches three times: over 6 rows made per row.)"""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import SimpleDocTemplate, TableStyle
-
     from reportexport.exporters.pdf.digest import PagedTable
 
     count, made = 600, []
-
-    def rows(start: int, stop: int) -> list[list[str]]:
-        made.append(stop - start)
-        return [[f"r{n:04d}"] for n in range(start, stop)]
-
-    def style(last: bool) -> TableStyle:
-        return TableStyle([("FONTSIZE", (0, 0), (-1, -1), 10), ("LEADING", (0, 0), (-1, -1), 12),
-                           ("TOPPADDING", (0, 0), (-1, -1), 9), ("BOTTOMPADDING", (0, 0), (-1, -1), 9)])
-
-    path = tmp_path / "rows.pdf"
-    SimpleDocTemplate(str(path), pagesize=A4).build([PagedTable(["head"], count, rows, [100.0], style)])
+    path = _paged_table_pdf(tmp_path / "rows.pdf", count, size=10, leading=12, padding=9, made=made)
     per_page = [re.findall(r"r(\d{4})", page) for page in pdftotext_pages(path)]
     assert max(len(found) for found in per_page) < PagedTable.BATCH  # pages shorter than a first batch
     assert [int(n) for found in per_page for n in found] == list(range(count))
