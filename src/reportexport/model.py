@@ -50,10 +50,10 @@ class _Frozen(BaseModel):
         fields = self.__pydantic_fields_set__
         if update:
             values.update(update)
-            fields = fields | update.keys()
+            fields = _fields_with(fields, update)
         copied = object.__new__(type(self))
         _SET_DICT(copied, values)
-        _SET_FIELDS_SET(copied, shared_fields_set(fields))
+        _SET_FIELDS_SET(copied, fields)
         _SET_EXTRA(copied, None)  # extra fields are forbidden
         _SET_PRIVATE(copied, None)
         return copied
@@ -66,6 +66,24 @@ _SET_DICT, _SET_FIELDS_SET, _SET_EXTRA, _SET_PRIVATE = (
 #: fields, and past :data:`_MAX_SHARED` combinations an instance keeps its own set.
 _SHARED_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 _MAX_SHARED = 4096
+
+
+def _fields_with(fields: set[str], update: Mapping[str, Any]) -> set[str]:
+    """The shared set of ``fields`` and the keys of ``update``.  Remembered by the identity of
+    ``fields`` (kept alive by the memo, so its id is not reused) and the keys: a copy that
+    fills ``facts`` costs a tuple and a lookup, not a union and a frozenset."""
+    key = (id(fields), *update)
+    known = _UNIONS.get(key)
+    if known is not None and known[0] is fields:
+        return known[1]
+    union = shared_fields_set(fields | update.keys())
+    if len(_UNIONS) < _MAX_SHARED:
+        _UNIONS[key] = (fields, union)
+    return union
+
+
+#: ``_fields_with``'s memo: (id of a fields set, *keys) → (that set, the shared union).
+_UNIONS: dict[tuple[object, ...], tuple[set[str], set[str]]] = {}
 
 
 def shared_fields_set(fields: set[str]) -> set[str]:
