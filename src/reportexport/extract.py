@@ -71,6 +71,7 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_right
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
@@ -224,16 +225,23 @@ assert list(_METRIC_RX.groupindex) == [
 # start, and it avoids a lookahead-first search trying every position of the text.
 _CN_DIGIT_CLASS = "[零〇一二两三四五六七八九十百千万亿]"
 _PRE_CLASS = "[接将超突不近逾约过]"  # first characters of _PRE and of 过 (cpre)
+# Only the starts a figure or a date can follow are kept (looked at by lookaheads, in C):
+# digits (and a decimal part) then 余/多, a magnitude, a unit, %, 年/月, a space or a period's
+# separator; Chinese numerals then 余/多 and a unit or a counting noun.  The others (a list
+# label ``1.``, 一批, 统一) are where _METRIC_RX could at most match a figure _single_metric
+# rejects, so trying them changes nothing and costs a match each.
+_UNIT_FIRST = "".join(sorted({unit[0] for unit in _UNITS}))
 _NUM_START_RX = re.compile(
     rf"[0-9０-９零〇一二两三四五六七八九十百千万亿]"
     rf"(?<![0-9０-９][0-9０-９])(?<!{_CN_DIGIT_CLASS}{_CN_DIGIT_CLASS})"
+    rf"(?:(?<=[0-9０-９])(?=[0-9０-９]*(?:[.．][0-9０-９]+)?[余多万亿千百%％‰年月\s\-－—–~～至到{_UNIT_FIRST}])"
+    rf"|(?<={_CN_DIGIT_CLASS})(?={_CN_DIGIT_CLASS}*[余多]?[{_UNIT_FIRST}案省市县]))"
     # "" when one of the three characters before may begin a prefix (超过, 近, 过), else None
     rf"(?P<pre>(?<={_PRE_CLASS}.)|(?<={_PRE_CLASS}..)|(?<={_PRE_CLASS}...))?",
     re.DOTALL,
 )
 _ASCII_DIGITS = frozenset("0123456789")
 
-_RANGE_HINT_RX = re.compile(r"[至到\-－—–~～][0-9０-９]")  # class first: sre skips fast
 _RANGE_RX = re.compile(
     rf"""
     (?=[接将超突不近逾约0-9０-９])
@@ -247,6 +255,7 @@ _RANGE_RX = re.compile(
     re.VERBOSE,
 )
 
+_RANGE_HINT_RX = re.compile(r"[至到\-－—–~～][0-9０-９]")  # class first: sre skips fast
 _CLASS_AFTER_RX = re.compile(rf"{_UNIT_RX}?级")
 
 # Fixed phrases whose numerals are not counts.
@@ -298,11 +307,16 @@ assert list(_DATE_RX.groupindex) == ["py1", "py2", "y", "ym", "yd", "ypart", "m"
 
 # --------------------------------------------------------------------------- recognition grammar
 
-_ENDORSE_RX = re.compile(
-    r"(?=[作做重批签给予高充通肯])(?:作出|做出)?(?:重要)?"
-    r"(?P<t>批示肯定|签批|批示|给予了?充分肯定|予以充分肯定|给予了?高度肯定|给予了?肯定|予以肯定|"
-    r"高度肯定|充分肯定|通报表扬|高度评价|(?<=[到受获])肯定|(?<=领导)肯定)"
+# Each recognition pattern starts with a literal (alternatives that each start with one), so
+# sre skips to the candidates in C: a pattern that starts with a lookahead or an optional part
+# is tried at every position, several times slower.  What such a part matched before the
+# literal is found by looking back from the match (_back_over), as the leftmost match would
+# have taken it.
+_ENDORSE_RX = re.compile(  # after an optional 作出/做出 and 重要 (_ENDORSE_BEFORE)
+    r"批示肯定|签批|批示|给予了?充分肯定|予以充分肯定|给予了?高度肯定|给予了?肯定|予以肯定|"
+    r"高度肯定|充分肯定|通报表扬|高度评价|肯定(?<=[到受获]肯定)|肯定(?<=领导肯定)"
 )
+_ENDORSE_BEFORE = (("重要",), ("作出", "做出"))
 _CLAUSE_END = "，,。；;：:！!？?\n"
 # Up to the last clause end: ``.*`` jumps to the end and backs off to it.
 _TO_LAST_CLAUSE_END_RX = re.compile(rf".*[{_CLAUSE_END}]", re.DOTALL)
@@ -315,12 +329,14 @@ _WHO_OK = re.compile(
     r"政府|人大|政协|中央|国务院|群众|单位|委员会|办公室|办公厅|政法委|法院|检察院|总工会|协会|部|厅|局|委"
 )
 
+_PUB_VERBS = "专版报道|专题报道|刊发报道|刊发推介|刊发|刊登|刊载|转发|推介|报道|发表"
 _AWARD_GRADE = r"(?:[一二三四特]等奖|优秀奖|金奖|银奖|铜奖|优胜奖|提名奖|推荐奖)"
 _AWARD_NAME = r"[^\s，。；、“”《》（）()]{2,20}?奖(?![项励金补品状])"
 # The next prize of a list: 获评A奖、B奖、C一等奖
 _AWARD_NEXT_RX = re.compile(_AWARD_NAME)
-_AWARD_PRIZE_RX = re.compile(  # runs only when 奖 occurs
-    rf"(?=[荣斩获一二三四特优金银铜提推])(?:(?P<named>(?:荣获|斩获|获得|获评|获){_AWARD_NAME})|{_AWARD_GRADE})"
+_AWARD_PRIZE_RX = re.compile(  # runs only when 奖 occurs; a named prize starts with 荣/斩/获
+    rf"荣获{_AWARD_NAME}|斩获{_AWARD_NAME}|获(?:得|评)?{_AWARD_NAME}|一等奖|二等奖|三等奖|四等奖|特等奖|"
+    r"优秀奖|金奖|银奖|铜奖|优胜奖|提名奖|推荐奖"
 )
 _AWARD_HONOUR_RX = re.compile(  # runs only when 为 or 荣获/获得 occurs
     r"""
@@ -337,20 +353,23 @@ _SELECT_RX = re.compile(
     r"(?:入选|入围|列入|获批)[^，。；]{0,40}?"
     r"(?=[典案名试品艺展示之目])(?:典型案例|案例|名单|试点|品牌|艺术展|展|示范单位|之一|目录)(?:城市|项目|单位|名单)?”?"
 )
-_PUB_RX = re.compile(
-    r"(?=[被在《“])(?P<lead>(?:被|在)[^，。；《》“”]{0,6})?"
-    r"(?P<titles>(?:《[^《》]{1,40}》[、和及]?)+|(?<=被)(?:“[^“”]{1,20}”[、和及]?)+)"
-    r"[^，。；《》“”]{0,8}?"
-    r"(?=[专刊转推报发])(?:专版报道|专题报道|刊发报道|刊发推介|刊发|刊登|刊载|转发|推介|报道|发表)"
+_PUB_TITLE = r"《[^《》]{1,40}》[、和及]?"
+_PUB_QUOTED = r"“[^“”]{1,20}”[、和及]?"
+_PUB_RX = re.compile(  # after an optional lead (被/在 and up to six more characters: _pub_lead)
+    rf"{_PUB_TITLE}(?:{_PUB_TITLE})*[^，。；《》“”]{{0,8}}?(?=[专刊转推报发])(?:{_PUB_VERBS})"
+    rf"|“(?<=被“)[^“”]{{1,20}}”[、和及]?(?:{_PUB_QUOTED})*[^，。；《》“”]{{0,8}}?(?=[专刊转推报发])(?:{_PUB_VERBS})"
 )
+_PUB_LEAD_STOP = frozenset("，。；《》“”")  # what the lead's six characters may not be
 _BY_TAIL_RX = re.compile(r"(?:联合|分别|共同)$")
 _TITLE_RX = re.compile(r"《([^《》]+)》|“([^“”]+)”")
-_RANK_RX = re.compile(
-    r"(?=[位居系为均列全省市走第])(?:(?:位?居|系|为|均居|列)?(?:全国|全省|全市|全球|全县|全区|省内|市内)(?:各市|各地市|同类城市)?"
-    r"(?:第[一二三四五六七八九十0-9]+名?|前列|唯一|首位|首创|首家)"
+_RANK_AFTER_SCOPE = r"(?:各市|各地市|同类城市)?(?:第[一二三四五六七八九十0-9]+名?|前列|唯一|首位|首创|首家)"
+_RANK_RX = re.compile(  # after an optional 位居/居/系/为/均居/列 (scope) or 位居/居 (第…名): _RANK_BEFORE
+    rf"全[国省市球县区]{_RANK_AFTER_SCOPE}|省内{_RANK_AFTER_SCOPE}|市内{_RANK_AFTER_SCOPE}"  # a scope (全省) first
     r"|走在了?(?:全国|全省|全市)的?前列"
-    r"|(?:位?居)?第[一二三四五六七八九十0-9]+名)"
+    r"|第[一二三四五六七八九十0-9]+名"
 )
+_RANK_BEFORE_SCOPE = (("位居", "均居", "居", "系", "为", "列"),)
+_RANK_BEFORE_NTH = (("位居", "居"),)
 
 
 # --------------------------------------------------------------------------- fact objects
@@ -466,24 +485,27 @@ def _dates(text: str, year: int | None, starts: list[tuple[int, int | None]]) ->
         if n < pos or text[n] not in _ASCII_DIGITS or (m := match(text, n)) is None:
             continue
         pos = m.end()
-        py1, py2, y, ym, yd, ypart, mo, d, part = m.groups()
-        start, end = m.span()
-        if py1:
-            out.append(_date(m.group(), start, end, py1, until=py2))
-            continue
-        if y:
-            mo, d, part, inferred = ym, yd, ypart, False
-        else:
-            y = f"{year:04d}" if year is not None else None
-            inferred = year is not None
-        value = y if y is not None else "-"
-        if mo:
-            value += f"-{int(mo):02d}"
-            if d:
-                value += f"-{int(d):02d}"
-        out.append(_date(m.group(), start, end, _intern(value), part=part and _intern(part),
-                         year_inferred=inferred))
+        out.append(_date_of(m, year))
     return out
+
+
+def _date_of(m: re.Match[str], year: int | None) -> DateRef:
+    """The date of a ``_DATE_RX`` match; ``year`` is given to a date written without one."""
+    py1, py2, y, ym, yd, ypart, mo, d, part = m.groups()
+    start, end = m.span()
+    if py1:
+        return _date(m.group(), start, end, py1, until=py2)
+    if y:
+        mo, d, part, inferred = ym, yd, ypart, False
+    else:
+        y = f"{year:04d}" if year is not None else None
+        inferred = year is not None
+    value = y if y is not None else "-"
+    if mo:
+        value += f"-{int(mo):02d}"
+        if d:
+            value += f"-{int(d):02d}"
+    return _date(m.group(), start, end, _intern(value), part=part and _intern(part), year_inferred=inferred)
 
 
 def _metric_value(num: str, mag: str | None, unit: str) -> int | float:
@@ -573,7 +595,6 @@ def _single_metric(m: re.Match[str]) -> Metric | None:
     return _metric(m.group(), start, end, float(value), _intern(unit_n), qualifier)
 
 
-_ONE = 1  # a taken character in the mask of _metrics
 # What may stand between the start of a metric and its number: a prefix of _PRE, and 过
 # before a bare magnitude (cpre), alone or after a prefix (超过过亿 is not Chinese, but the
 # grammar allows it).  A match that starts before a number start has one of these before it.
@@ -585,76 +606,102 @@ _BACK_PREFIXED = (3, 2, 1, 0)  # how far before a number start a match may begin
 _BACK_NONE = (0,)
 
 
-def _metrics(
-    text: str, taken_spans: list[tuple[int, int]], starts: list[tuple[int, int | None]]
-) -> list[Metric]:
-    """Ranges first, then single figures; none overlapping ``taken_spans`` (dates, names),
-    idioms or each other.  ``starts`` are the number starts of ``text`` (``_NUM_START_RX``).
+def _numbers(text: str, year: int | None) -> tuple[list[DateRef], list[Metric]]:
+    """The dates and metrics of ``text``: dates first, then ranges, then single figures, none
+    overlapping dates, quoted names, idioms or each other.
 
-    Single figures are what ``_METRIC_RX.search`` finds from the start, retrying one character
-    further after a match that is not a metric.  A match begins at a number start or at most
-    three characters before it, where those characters are a prefix (``超过``, ``近``:
-    ``_PREFIXES``); so it is tried there only, in text order.  Taken characters are marked in
-    a byte mask so that the overlap test is one ``find``.  Idioms are rare: they are marked
-    only when a figure to keep has one near it, not searched for in every text.
+    Taken stretches are kept as sorted disjoint intervals (:class:`_Taken`), so that whether a
+    figure overlaps one is a ``bisect``.
     """
+    starts = [(m.start(), m.lastindex) for m in _NUM_START_RX.finditer(text)]
+    if not starts:
+        return [], []
+    dates = _dates(text, year, starts)
+    taken = _Taken(text, _name_spans(text) + [(d.start, d.end) for d in dates] if dates else _name_spans(text))
+    metrics = _ranges(text, taken) if _RANGE_HINT_RX.search(text) else []
+    singles = _single_metrics(text, starts, taken)
+    return dates, metrics + singles if metrics else singles
+
+
+class _Taken:
+    """Stretches of a text no figure may overlap (dates, quoted names, ranges kept, idioms),
+    as sorted disjoint intervals.  Idioms are rare and a search of the whole text costs as
+    much as all the other work on it: they are added when one is near a figure
+    (:meth:`overlaps`), which is when any idiom could overlap one."""
+
+    __slots__ = ("text", "spans", "starts", "ends", "idioms")
+
+    def __init__(self, text: str, spans: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.spans = spans
+        self.starts, self.ends = _disjoint(spans)
+        self.idioms = False  # whether the idioms are in
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Whether ``[a, b)`` overlaps a taken stretch."""
+        ends = self.ends
+        if ends and (i := bisect_right(ends, a)) < len(ends) and self.starts[i] < b:
+            return True
+        if self.idioms or not _IDIOM_RX.search(self.text, max(0, a - _IDIOM_REACH), b + _IDIOM_REACH):
+            return False
+        self.idioms = True
+        self.add(_idiom_spans(self.text))
+        return self.overlaps(a, b)
+
+    def add(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = self.spans + spans
+        self.starts, self.ends = _disjoint(self.spans)
+
+
+def _ranges(text: str, taken: _Taken) -> list[Metric]:
+    """Ranges (``_RANGE_RX``) not overlapping ``taken`` or each other; the ones kept are added to it."""
     out: list[Metric] = []
-    mask = bytearray(len(text))
-    for a, b in taken_spans:
-        mask[a:b] = b"\x01" * (b - a)
-    idioms = False  # whether the idioms are marked
-    if _RANGE_HINT_RX.search(text):
-        for m in _RANGE_RX.finditer(text):
-            start, end = m.span()
-            free = mask.find(_ONE, start, end) < 0
-            if free and not idioms and (idioms := _mark_idioms(text, mask, start, end)):
-                free = mask.find(_ONE, start, end) < 0
-            if not free:
-                continue
-            metric = _range_metric(m)
-            if metric:
-                out.append(metric)
-                mask[start:end] = b"\x01" * (end - start)
-    classes = "级" in text  # 10万吨级泊位: a size class, not an amount
+    for m in _RANGE_RX.finditer(text):
+        start, end = m.span()
+        if not taken.overlaps(start, end) and (metric := _range_metric(m)) is not None:
+            out.append(metric)
+    if out:
+        taken.add([(r.start, r.end) for r in out])
+    return out
+
+
+def _single_metrics(text: str, starts: list[tuple[int, int | None]], taken: _Taken) -> list[Metric]:
+    """Single figures (``_METRIC_RX``) at the number ``starts``, none overlapping ``taken`` or
+    each other."""
+    out: list[Metric] = []
     match = _METRIC_RX.match
-    idiom_search = _IDIOM_RX.search
-    find = mask.find
-    pos = 0  # the next position to try
+    overlaps = taken.overlaps
+    classes = "级" in text  # 10万吨级泊位: a size class, not an amount
+    pos = 0  # the next position a figure may start at
     for n, prefixed in starts:
-        if n < pos or mask[n]:  # every match tried for this start covers n
+        if n < pos:
             continue
         for back in _BACK_PREFIXED if prefixed else _BACK_NONE:
             p = n - back
             if p < pos or (back and text[p:n] not in _PREFIXES) or (m := match(text, p)) is None:
                 continue
             end = m.end()
-            if find(_ONE, p, end) >= 0:
-                continue
-            if not idioms and idiom_search(text, max(0, p - _IDIOM_REACH), end + _IDIOM_REACH):
-                idioms = _mark_idioms(text, mask, p, end)
-                if find(_ONE, p, end) >= 0:
-                    continue
-            if classes and _CLASS_AFTER_RX.match(text, end):
+            if overlaps(p, end) or (classes and _CLASS_AFTER_RX.match(text, end)):
                 continue
             metric = _single_metric(m)
             if metric is not None:
                 out.append(metric)
-                mask[p:end] = b"\x01" * (end - p)
                 pos = end
                 break
-        else:
-            pos = n + 1
     return out
 
 
-def _mark_idioms(text: str, mask: bytearray, a: int, b: int) -> bool:
-    """Mark every idiom of ``text`` in ``mask`` when one may overlap ``[a, b)``; whether they are
-    marked.  A window search that finds none proves no idiom of the full search overlaps."""
-    if _IDIOM_RX.search(text, max(0, a - _IDIOM_REACH), b + _IDIOM_REACH) is None:
-        return False
-    for start, end in _idiom_spans(text):
-        mask[start:end] = b"\x01" * (end - start)
-    return True
+def _disjoint(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """The starts and ends of the union of ``spans``, as sorted disjoint intervals."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in sorted(spans):
+        if ends and a < ends[-1]:
+            ends[-1] = max(ends[-1], b)
+        else:
+            starts.append(a)
+            ends.append(b)
+    return starts, ends
 
 
 def _visit(clause: str) -> re.Match[str] | None:
@@ -706,13 +753,29 @@ def _visitor_before(text: str, at: int) -> str | None:
     return None
 
 
+def _back_over(text: str, start: int, floor: int, groups: tuple[tuple[str, ...], ...]) -> int:
+    """Where a match at ``start`` begins once the optional words before it are taken, as an
+    optional part at the front of its pattern would have taken them: ``groups`` from the
+    innermost out (作出重要批示: 重要, then 作出), each a choice of words, longest first.  Not
+    before ``floor``, the end of the pattern's previous match."""
+    for words in groups:
+        for word in words:
+            before = start - len(word)
+            if before >= floor and text.startswith(word, before):
+                start = before
+                break
+    return start
+
+
 def _endorsements(text: str, out: list[Recognition]) -> None:
+    floor = 0
     for m in _ENDORSE_RX.finditer(text):
-        t0 = m.start("t")
+        t0, end = m.span()
         if (t0 >= 2 and text.startswith("指示", t0 - 2)) or text.startswith("批示精神", t0):
+            floor = end
             continue  # 重要指示批示精神
-        end = m.end()
-        by, start = _who_before(text, m.start())
+        by, start = _who_before(text, _back_over(text, t0, floor, _ENDORSE_BEFORE))
+        floor = end
         out.append(_recognition(text[start:end], start, end, _ENDORSEMENT, by))
 
 
@@ -721,7 +784,7 @@ def _awards(text: str, out: list[Recognition]) -> None:
         for m in _AWARD_PRIZE_RX.finditer(text):
             start, end = m.span()
             out.append(_recognition(m.group(), start, end, _AWARD))
-            if m.group("named"):  # a list of prizes: 获评A奖、B奖、C一等奖
+            if text[start] in "荣斩获":  # a named prize, maybe the first of a list: 获评A奖、B奖、C一等奖
                 while text.startswith("、", end) and (nxt := _AWARD_NEXT_RX.match(text, end + 1)):
                     start, end = nxt.span()
                     out.append(_recognition(nxt.group(), start, end, _AWARD))
@@ -740,9 +803,27 @@ def _awards(text: str, out: list[Recognition]) -> None:
 
 
 def _publications(text: str, out: list[Recognition]) -> None:
+    floor = 0
     for m in _PUB_RX.finditer(text):
-        outlets = [a or b for a, b in _TITLE_RX.findall(m.group("titles"))]
-        out.append(_recognition(m.group(), m.start(), m.end(), _PUBLICATION, None, "、".join(outlets)))
+        titles, end = m.span()
+        start = _pub_lead(text, titles, floor)
+        floor = end
+        outlets = [a or b for a, b in _TITLE_RX.findall(m.group())]
+        out.append(_recognition(text[start:end], start, end, _PUBLICATION, None, "、".join(outlets)))
+
+
+def _pub_lead(text: str, titles: int, floor: int) -> int:
+    """Start of a publication whose titles begin at ``titles``: at the furthest 被 or 在 up to
+    seven characters before them (被《学习时报》, 在国家级媒体《…》) with none of
+    :data:`_PUB_LEAD_STOP` between, not before ``floor``; else the titles themselves."""
+    start = titles
+    for i in range(titles - 1, max(floor, titles - 7) - 1, -1):
+        ch = text[i]
+        if ch == "被" or ch == "在":
+            start = i
+        if ch in _PUB_LEAD_STOP:
+            break
+    return start
 
 
 def _may_rank(text: str) -> bool:
@@ -751,6 +832,17 @@ def _may_rank(text: str) -> bool:
         return True
     return ("第" in text or "前列" in text or "唯一" in text or "首" in text) and any(
         scope in text for scope in _RANK_SCOPES)
+
+
+def _rankings(text: str, out: list[Recognition]) -> None:
+    floor = 0
+    for m in _RANK_RX.finditer(text):
+        start, end = m.span()
+        first = text[start]
+        if first != "走":
+            start = _back_over(text, start, floor, _RANK_BEFORE_NTH if first == "第" else _RANK_BEFORE_SCOPE)
+        floor = end
+        out.append(_recognition(text[start:end], start, end, _RANKING))
 
 
 _RANK_SCOPES = ("全国", "全省", "全市", "全球", "全县", "全区", "省内", "市内")
@@ -771,7 +863,7 @@ def _recognitions(text: str) -> list[Recognition]:
             "刊" in text or "报道" in text or "推介" in text or "转发" in text or "发表" in text):
         _publications(text, out)
     if _may_rank(text):
-        out += [_recognition(m.group(), m.start(), m.end(), _RANKING) for m in _RANK_RX.finditer(text)]
+        _rankings(text, out)
     return _drop_contained(out) if len(out) > 1 else out
 
 
@@ -808,10 +900,7 @@ def extract_item_facts(text: str, year: int | None) -> tuple[Fact, ...]:
 
     ``year`` is the report's year, given to dates written without one (``12月24日``).
     """
-    # (offset, 1 when a prefix character is near else None): ``lastindex`` is the ``pre`` group
-    starts = [(m.start(), m.lastindex) for m in _NUM_START_RX.finditer(text)]
-    dates = _dates(text, year, starts) if starts else []
-    metrics = _metrics(text, [(d.start, d.end) for d in dates] + _name_spans(text), starts) if starts else []
+    dates, metrics = _numbers(text, year)
     facts: list[Fact] = [*_recognitions(text), *metrics, *dates]
     facts.sort(key=_START)
     return tuple(facts)
