@@ -183,7 +183,9 @@ _CN_NOUN_SET = frozenset(_CN_NOUNS.split("|"))
 _ARABIC = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
 _CNNUM = r"[零〇一二两三四五六七八九十百千万亿]+"
 _MAG = r"(?:万亿|亿|万|千|百)"
-_PRE = r"(?:接近|将近|超过|突破|不足|不到|(?<![最附就邻靠])近|(?<![赶])超|逾|(?<![节制预公契合签邀特条婚违履集])约)"
+# Each alternative starts with its literal (the lookbehind after it), so sre tests one
+# character per alternative before going on.
+_PRE = r"(?:接近|将近|超过|突破|不足|不到|近(?<![最附就邻靠]近)|超(?<![赶]超)|逾|约(?<![节制预公契合签邀特条婚违履集]约))"
 _SUF = r"(?:以上|以下|左右|[+＋](?![0-9A-Za-zＮ+＋]))"
 
 _METRIC_RX = re.compile(
@@ -255,7 +257,7 @@ _RANGE_RX = re.compile(
     re.VERBOSE,
 )
 
-_RANGE_HINT_RX = re.compile(r"[至到\-－—–~～][0-9０-９]")  # class first: sre skips fast
+_RANGE_SEPARATORS = frozenset("至到-－—–~～")  # what _RANGE_RX allows between its two numbers
 _CLASS_AFTER_RX = re.compile(rf"{_UNIT_RX}?级")
 
 # Fixed phrases whose numerals are not counts.
@@ -599,7 +601,7 @@ def _single_metric(m: re.Match[str]) -> Metric | None:
 # before a bare magnitude (cpre), alone or after a prefix (超过过亿 is not Chinese, but the
 # grammar allows it).  A match that starts before a number start has one of these before it.
 _PRE_WORDS = ("接近", "将近", "超过", "突破", "不足", "不到", "近", "超", "逾", "约")
-assert re.sub(r"\(\?<!\[[^]]*\]\)", "", _PRE)[3:-1].split("|") == list(_PRE_WORDS)  # the words of _PRE
+assert re.sub(r"\(\?<!\[[^]]*\].\)", "", _PRE)[3:-1].split("|") == list(_PRE_WORDS)  # the words of _PRE
 _PREFIXES = frozenset((*_PRE_WORDS, *(w + "过" for w in _PRE_WORDS), "过"))
 assert max(map(len, _PREFIXES)) == 3 and {w[0] for w in _PREFIXES} == set(_PRE_CLASS[1:-1])
 _BACK_PREFIXED = (3, 2, 1, 0)  # how far before a number start a match may begin
@@ -618,7 +620,8 @@ def _numbers(text: str, year: int | None) -> tuple[list[DateRef], list[Metric]]:
         return [], []
     dates = _dates(text, year, starts)
     taken = _Taken(text, _name_spans(text) + [(d.start, d.end) for d in dates] if dates else _name_spans(text))
-    metrics = _ranges(text, taken) if _RANGE_HINT_RX.search(text) else []
+    # A range's second number follows its separator (3万元至5万元), and a start is kept there
+    metrics = _ranges(text, taken) if any(n and text[n - 1] in _RANGE_SEPARATORS for n, _pre in starts) else []
     singles = _single_metrics(text, starts, taken)
     return dates, metrics + singles if metrics else singles
 
