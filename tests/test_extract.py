@@ -402,6 +402,20 @@ def test_sample_metrics_precision_and_recall(sample_with_facts: Report) -> None:
     assert score.recall >= 0.95, score.false_negatives
 
 
+def test_eval_tool_repeats_the_work_it_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    tool = _load_eval_tool()
+    calls: list[str] = []
+    monkeypatch.setattr(tool, "load_sample", lambda: calls.append("read") or "report")
+    monkeypatch.setattr(tool, "extract_facts", lambda report: calls.append(f"extract {report}"))
+    tool._repeat("extract", 3)
+    assert calls == ["read"] + ["extract report"] * 4  # one of each first, then the runs counted
+    calls.clear()
+    tool._repeat("read", 2)
+    assert calls == ["read", "extract report", "read", "read"]
+    monkeypatch.setattr(tool.shutil, "which", lambda name: None)
+    assert tool.count_instructions() is None  # no valgrind: nothing counted, nothing made up
+
+
 def test_sample_offsets_slice_back(sample_with_facts: Report) -> None:
     count = 0
     for _dep, item in sample_with_facts.items():

@@ -9,12 +9,16 @@ the mismatches and the extraction time.
 
     python tools/facts_eval.py                 # parse the sample with reportexport.api
     python tools/facts_eval.py --report r.json # or score a report JSON (reportexport parse --json)
+    python tools/facts_eval.py --instructions  # also count instructions (valgrind), free of timing noise
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import shutil
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -123,12 +127,49 @@ def time_both(report: Report, repeat: int = 20) -> tuple[float, float]:
     return extract_s, read_s
 
 
+def _repeat(what: str, runs: int) -> None:
+    """Parse the sample and extract its facts once, then ``runs`` more readings or extractions
+    (``what``): the work counted by :func:`count_instructions`."""
+    report = load_sample()
+    extract_facts(report)
+    for _ in range(runs):
+        if what == "read":
+            load_sample()
+        elif what == "extract":
+            extract_facts(report)
+
+
+def count_instructions(runs: int = 10) -> tuple[float, float] | None:
+    """Instructions executed by one extraction of the sample and by one reading of it, as
+    valgrind's callgrind counts them (the difference between ``runs`` more of each and none,
+    divided by ``runs``); None without valgrind.  Unlike times, the counts do not move with
+    the machine's load, so two versions of the code compare in one run each."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+
+    def collected(what: str, n: int) -> int:
+        done = subprocess.run(
+            [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
+             "--repeat-only", what, str(n)], capture_output=True, text=True, check=True)
+        return int(re.search(r"Collected : (\d+)", done.stderr).group(1))  # type: ignore[union-attr]
+
+    base = collected("none", 0)
+    return ((collected("extract", runs) - base) / runs, (collected("read", runs) - base) / runs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--report", type=Path, help="a report JSON to score instead of parsing the sample")
     parser.add_argument("--annotation", type=Path, default=ANNOTATION)
     parser.add_argument("--repeat", type=int, default=20, help="extraction runs timed (best is shown)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the instructions of an extraction and of a reading (needs valgrind)")
+    parser.add_argument("--repeat-only", nargs=2, metavar=("WHAT", "RUNS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.repeat_only:
+        _repeat(args.repeat_only[0], int(args.repeat_only[1]))
+        return 0
 
     t0 = time.perf_counter()
     if args.report:
@@ -153,6 +194,13 @@ def main(argv: list[str] | None = None) -> int:
     reading = " the JSON" if args.report else f" (reader only, best of {(args.repeat + 1) // 2}, alternating)"
     print(f"extraction of all items: {extract_s * 1000:.2f} ms (best of {args.repeat}); "
           f"reading{reading}: {read_s * 1000:.1f} ms; ratio {extract_s / read_s:.0%}")
+    if args.instructions:
+        counts = count_instructions()
+        if counts is None:
+            print("instructions: valgrind is not installed")
+        else:
+            print(f"instructions (callgrind): extraction {counts[0] / 1e6:.2f} M, reading {counts[1] / 1e6:.2f} M; "
+                  f"ratio {counts[0] / counts[1]:.0%}")
     return 0
 
 
