@@ -58,13 +58,18 @@ body) for counts.
 
 Speed
 -----
-A regular expression that starts with a lookahead makes ``sre`` try every position of the
-text; one that starts with a plain character class is skipped to its candidates in C.  So
-dates and metrics are tried (``match``) only at the number starts found by ``_NUM_START_RX``
-(and the prefix characters before them), which finds exactly what their ``finditer`` /
-``search`` would; each recognition pattern runs only when words it needs occur in the text;
-facts and copies are built without re-validating values the extractor made itself
-(:func:`_metric`, :func:`_date`, :func:`_recognition`; ``model_copy`` of the model).  ``tools/facts_eval.py`` prints the time beside the reader's.
+A regular expression that starts with a lookahead or an optional part makes ``sre`` try
+every position of the text; one that starts with a literal or a plain character class is
+skipped to its candidates in C.  So dates and metrics are tried (``match``) only at the
+number starts found by ``_NUM_START_RX`` that a figure or a date can follow (and the prefix
+characters before them), which finds exactly what their ``finditer`` / ``search`` would; the
+recognition patterns start with a literal, and the optional words before it (作出重要, 位居,
+the 被/在 of a publication) are taken by looking back from the match; each recognition
+pattern runs only when words it needs occur in the text.  Stretches a figure may not overlap
+are sorted intervals, looked up with ``bisect``.  Facts and copies are built without
+re-validating values the extractor made itself (:func:`_metric`, :func:`_date`,
+:func:`_recognition`; ``model_copy`` of the model).  ``tools/facts_eval.py`` prints the time
+beside the reader's, and with ``--instructions`` the instructions executed by each.
 """
 
 from __future__ import annotations
