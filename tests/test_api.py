@@ -241,17 +241,25 @@ def test_no_feeder_thread_runs_when_workers_are_forked_after_reading(tmp_path: P
     from reportexport.api import load_report
 
     feeders_at_fork: list[list[str]] = []
-    os.register_at_fork(before=lambda: feeders_at_fork.append(
-        [t.name for t in threading.enumerate() if t.name.startswith("reportexport-feed")]))
+    watching = [True]  # a fork hook cannot be removed: it stops recording when this test ends
+
+    def record() -> None:
+        if watching[0]:
+            feeders_at_fork.append([t.name for t in threading.enumerate() if t.name.startswith("reportexport-feed")])
+
+    os.register_at_fork(before=record)
     folder = tmp_path / "all"
     folder.mkdir()
     formats = ["json", "xlsx", "pdf"]
     options = ExportOptions()
-    with early_workers(formats, options, jobs=3, input_bytes=LARGE, folder=folder) as workers:
-        assert workers is not None and list(workers.feeds) == ["pdf"]
-        report = load_report(stream_to=workers)
-        assert not workers.begun  # xlsx's worker is yet to be forked
-        manifest = export_all(report, folder, formats, options, jobs=3, workers=workers)
+    try:
+        with early_workers(formats, options, jobs=3, input_bytes=LARGE, folder=folder) as workers:
+            assert workers is not None and list(workers.feeds) == ["pdf"]
+            report = load_report(stream_to=workers)
+            assert not workers.begun  # xlsx's worker is yet to be forked
+            manifest = export_all(report, folder, formats, options, jobs=3, workers=workers)
+    finally:
+        watching[0] = False
     assert feeders_at_fork and all(names == [] for names in feeders_at_fork)
     single = tmp_path / "single.pdf"
     export(report, "pdf", single, options)

@@ -624,7 +624,7 @@ def _numbers(text: str, year: int | None) -> tuple[list[DateRef], list[Metric]]:
     if not starts:
         return [], []
     dates = _dates(text, year, starts)
-    taken = _Taken(text, _name_spans(text) + [(d.start, d.end) for d in dates] if dates else _name_spans(text))
+    taken = _Taken(text, _name_spans(text) + [(d.start, d.end) for d in dates])
     # A range's second number follows its separator (3万元至5万元), and a start is kept there
     metrics = _ranges(text, taken) if any(n and text[n - 1] in _RANGE_SEPARATORS for n, _pre in starts) else []
     singles = _single_metrics(text, starts, taken)
